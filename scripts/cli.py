@@ -1,0 +1,55 @@
+"""The `election-kg` command: one entry point for every step of the pipeline and the server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from scripts import iris
+from scripts.build import ROOT, BuildSettings, build
+from scripts.errors import BuildError
+
+
+@click.group()
+def main() -> None:
+    """Build, check and publish the election knowledge graph."""
+
+
+@main.command("build")
+@click.option("--base", default=iris.CANONICAL_BASE, show_default=True, help="Base IRI of the published resources.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=ROOT, show_default=True,
+              help="Project folder holding ontology/, shapes/ and data/.")
+def build_command(base: str, root: Path) -> None:
+    """Ingest every article in data/sources/, validate, and publish the dumps to data/dist/."""
+    if not base.endswith("/"):
+        raise click.BadParameter("the base IRI must end with '/'", param_hint="--base")
+    try:
+        build(BuildSettings(root=root, base=base))
+    except BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        click.echo("nothing was published; data/dist/ is unchanged", err=True)
+        sys.exit(1)
+
+
+@main.command("vocab")
+def vocab_command() -> None:
+    """Regenerate scripts/vocab.py from ontology/election.ttl."""
+    from scripts import vocabgen
+
+    vocabgen.write(ROOT / "ontology" / "election.ttl", ROOT / "scripts" / "vocab.py")
+    click.echo("wrote scripts/vocab.py")
+
+
+def _register_commands() -> None:
+    """Commands owned by other modules: the validator and the server (which the pipeline never imports)."""
+    from server.serve import serve_command
+
+    main.add_command(serve_command)
+
+
+_register_commands()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,18 @@
+"""The application factory: settings in, a Flask app with one blueprint per URL space out."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from server import health, release
+from server.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    release.init_app(app, settings.dist)
+    app.register_blueprint(health.blueprint)
+    return app

@@ -1,0 +1,84 @@
+"""The data release being served: the manifest, its checked files and a read-only query store.
+
+Flask-tutorial style, this module owns the resource: loading it, and `init_app`. A release is
+loaded once per worker and never changes; a new build is a new release (new data version).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Flask, current_app
+
+
+DUMP = "election-kg.nq"
+
+
+class ReleaseError(RuntimeError):
+    """The published files are missing or damaged; the server must not start on them."""
+
+
+@dataclass
+class Release:
+    folder: Path
+    manifest: dict[str, Any]
+    store: ox.Store
+
+    @property
+    def version(self) -> str:
+        return self.manifest["dataVersion"]
+
+    @property
+    def base(self) -> str:
+        return self.manifest["base"]
+
+    @property
+    def ontology_graph(self) -> str:
+        return self.base + "graph/ontology"
+
+    def file(self, name: str) -> Path:
+        return self.folder / name
+
+
+def load_release(folder: Path) -> Release:
+    """Load and check a build folder; raise ReleaseError with what is wrong and what to run."""
+    folder = folder.resolve()
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.exists():
+        raise ReleaseError(f"no build at {folder} (missing manifest.json); run `election-kg build` first")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        files = {entry["file"]: entry for entry in manifest["files"]}
+        manifest["dataVersion"], manifest["base"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ReleaseError(f"{manifest_path} is not a valid build manifest ({exc}); rebuild with `election-kg build`") from exc
+    for name, entry in files.items():
+        path = folder / name
+        if not path.exists():
+            raise ReleaseError(f"{path} is listed in the manifest but missing; rebuild with `election-kg build`")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+            raise ReleaseError(f"{path} does not match its SHA-256 in the manifest (damaged or edited); rebuild with `election-kg build`")
+    store = ox.Store()
+    try:
+        store.load(path=str(folder / DUMP), format=ox.RdfFormat.N_QUADS)
+        if (folder / "ontology.ttl").exists():
+            store.load(path=str(folder / "ontology.ttl"), format=ox.RdfFormat.TURTLE,
+                       to_graph=ox.NamedNode(manifest["base"] + "graph/ontology"))
+    except (SyntaxError, OSError, ValueError) as exc:
+        raise ReleaseError(f"cannot load {folder / DUMP}: {exc}") from exc
+    return Release(folder, manifest, store)
+
+
+def init_app(app: Flask, folder: Path) -> None:
+    app.extensions["election_kg.release"] = load_release(folder)
+
+
+def get_release() -> Release:
+    return current_app.extensions["election_kg.release"]
+
+

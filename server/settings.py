@@ -1,0 +1,64 @@
+"""One typed table of server settings, each with its default and help text.
+
+Values come from the defaults, then from `ELECTION_KG_<NAME>` environment variables (so that
+gunicorn workers see what `election-kg serve` was given), then from code (tests pass overrides).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    dist: Path = _setting(ROOT / "data" / "dist", "Folder of the published build (dumps and manifest.json) to serve.")
+    queries: Path = _setting(ROOT / "data" / "queries", "Folder of example SPARQL queries (.rq) shown in the query page.")
+    query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
+    max_query_length: int = _setting(20_000, "Longest SPARQL query text accepted, in characters.")
+    max_body_bytes: int = _setting(100_000, "Largest request body accepted, in bytes.")
+    result_cache_size: int = _setting(512, "How many query results the in-memory cache keeps (0 turns it off).")
+    service_allowlist: tuple[str, ...] = _setting(("https://query.wikidata.org/sparql",),
+                                                  "SPARQL endpoints a query may call with SERVICE.")
+    workers: int = _setting(2, "WSGI worker processes started by `election-kg serve`.")
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"ELECTION_KG_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _convert(f.default if f.default is not MISSING else None, raw)
+        return replace(cls(), **{**values, **overrides})
+
+    def to_env(self) -> dict[str, str]:
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f"ELECTION_KG_{f.name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
+        return out
+
+
+def _convert(default: Any, raw: str) -> Any:
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes", "on")
+    if isinstance(default, Path):
+        return Path(raw)
+    if isinstance(default, tuple):
+        return tuple(part for part in raw.split(",") if part)
+    if isinstance(default, (int, float)):
+        return type(default)(raw)
+    return raw
+
+
+def documentation() -> list[tuple[str, str, str]]:
+    """(name, default, help) for every setting; the README's table is checked against it."""
+    return [(f.name, str(f.default), f.metadata["help"]) for f in fields(Settings)]
