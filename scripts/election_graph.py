@@ -26,33 +26,33 @@ def add_election(writer: SourceWriter, record: ElectionRecord) -> URIRef:
     art = record.article
     election = iris.election(art.title)
     title_ex = writer.excerpt(art.title_span, EK.ProseExcerpt)
-    w, x = writer, lambda sourced: [writer.excerpt(sourced.entry.span, EK.InfoboxLine, sourced.entry.key)]
+    w = writer
 
     w.fact(election, RDF.type, EK.LegislativeElection if record.legislature else EK.Election, [title_ex])
     w.fact(election, RDFS.label, Literal(art.title, lang="en"), [title_ex])
     w.fact(election, FOAF.isPrimaryTopicOf, wikipedia_url(art.title), [title_ex])
     w.derived(election, [title_ex])
-    w.fact(election, EK.electionDate, typed(record.date.value), x(record.date))
-    w.fact(election, EK.electionYear, Literal(str(record.date.value.year), datatype=XSD.gYear), x(record.date))
+    w.fact(election, EK.electionDate, typed(record.date.value), w.lines(record.date))
+    w.fact(election, EK.electionYear, Literal(str(record.date.value.year), datatype=XSD.gYear), w.lines(record.date))
 
-    country = _entity(w, iris.country(record.country.value), SCHEMA_COUNTRY, record.country.value, x(record.country))
-    w.fact(election, EK.country, country, x(record.country))
+    country = _entity(w, iris.country(record.country.value), SCHEMA_COUNTRY, record.country.value, w.lines(record.country))
+    w.fact(election, EK.country, country, w.lines(record.country))
     if record.legislature:
-        body = _entity(w, iris.legislature(record.legislature.value), EK.Legislature, record.legislature.value, x(record.legislature))
-        w.fact(election, EK.legislature, body, x(record.legislature))
+        body = _entity(w, iris.legislature(record.legislature.value), EK.Legislature, record.legislature.value, w.lines(record.legislature))
+        w.fact(election, EK.legislature, body, w.lines(record.legislature))
     if record.seats:
-        w.fact(election, EK.seatsContested, typed(record.seats.value), x(record.seats))
+        w.fact(election, EK.seatsContested, typed(record.seats.value), w.lines(record.seats))
     if record.majority:
-        w.fact(election, EK.majorityNeeded, typed(record.majority.value), x(record.majority))
+        w.fact(election, EK.majorityNeeded, typed(record.majority.value), w.lines(record.majority))
     for sourced, prop, inverse in ((record.previous_year, EK.follows, EK.followedBy), (record.next_year, EK.followedBy, EK.follows)):
         if sourced:
             other = _neighbour_election(w, record, sourced)
-            w.fact(election, prop, other, x(sourced))
-            w.fact(other, inverse, election, x(sourced))
-    _add_turnout(w, record, election, x)
-    _add_office(w, record, election, x)
+            w.fact(election, prop, other, w.lines(sourced))
+            w.fact(other, inverse, election, w.lines(sourced))
+    _add_turnout(w, record, election)
+    _add_office(w, record, election)
     for row in record.rows:
-        _add_row(w, record, election, row, x)
+        _add_row(w, record, election, row)
     return election
 
 
@@ -91,11 +91,11 @@ def _quantity(w: SourceWriter, node: URIRef, excerpts: list[URIRef], stated: str
     return node
 
 
-def _add_turnout(w: SourceWriter, record: ElectionRecord, election: URIRef, x) -> None:
+def _add_turnout(w: SourceWriter, record: ElectionRecord, election: URIRef) -> None:
     turnout = record.turnout
     if not turnout:
         return
-    ex = x(turnout.percent)
+    ex = w.lines(turnout.percent)
     value = _quantity(w, iris.election_part(election, "turnout"), ex, turnout.percent.entry.value, "percent")
     w.fact(value, SCHEMA_VALUE, typed(turnout.percent.value), ex)
     w.fact(election, EK.turnout, value, ex)
@@ -110,36 +110,36 @@ def _add_turnout(w: SourceWriter, record: ElectionRecord, election: URIRef, x) -
             w.fact(change, EK.direction, direction, ex)
 
 
-def _add_office(w: SourceWriter, record: ElectionRecord, election: URIRef, x) -> None:
+def _add_office(w: SourceWriter, record: ElectionRecord, election: URIRef) -> None:
     office = record.office
     if not office:
         return
     post_name = f"{office.title.value} of {record.country.value}"
     post = iris.post(post_name)
-    w.fact(post, RDF.type, ORG.Post, x(office.title))
-    w.fact(post, RDFS.label, Literal(office.title.value, lang="en"), x(office.title))
-    w.fact(post, ORG.postIn, iris.country(record.country.value), x(office.title), rule="the office is taken to be that of the election's country")
-    w.mention(post, x(office.title))
+    w.fact(post, RDF.type, ORG.Post, w.lines(office.title))
+    w.fact(post, RDFS.label, Literal(office.title.value, lang="en"), w.lines(office.title))
+    w.fact(post, ORG.postIn, iris.country(record.country.value), w.lines(office.title), rule="the office is taken to be that of the election's country")
+    w.mention(post, w.lines(office.title))
     for when, holder, party, prop in (("before", office.before, office.before_party, EK.officeHolderBefore),
                                       ("after", office.after, office.after_party, EK.officeHolderAfter)):
         if not holder:
             continue
         node = iris.election_part(election, f"{iris.slug(office.title.value)}-{when}")
-        person = _entity(w, iris.person(holder.value), PERSON, holder.value, x(holder), title=holder.value)
-        w.fact(node, RDF.type, EK.OfficeHolding, x(holder))
-        w.fact(node, ORG.member, person, x(holder))
-        w.fact(node, EK.post, post, x(office.title))
-        w.fact(node, EK.election, election, x(holder))
-        w.fact(election, prop, node, x(holder))
-        w.derived(node, x(holder) + x(office.title))
+        person = _entity(w, iris.person(holder.value), PERSON, holder.value, w.lines(holder), title=holder.value)
+        w.fact(node, RDF.type, EK.OfficeHolding, w.lines(holder))
+        w.fact(node, ORG.member, person, w.lines(holder))
+        w.fact(node, EK.post, post, w.lines(office.title))
+        w.fact(node, EK.election, election, w.lines(holder))
+        w.fact(election, prop, node, w.lines(holder))
+        w.derived(node, w.lines(holder) + w.lines(office.title))
         if party:
-            party_node = _entity(w, iris.party(party.value), EK.PoliticalParty, party.value, x(party), title=party.value)
-            w.fact(node, EK.partyAffiliation, party_node, x(party))
-            w.derived(node, x(party))
+            party_node = _entity(w, iris.party(party.value), EK.PoliticalParty, party.value, w.lines(party), title=party.value)
+            w.fact(node, EK.partyAffiliation, party_node, w.lines(party))
+            w.derived(node, w.lines(party))
 
 
-def _add_row(w: SourceWriter, record: ElectionRecord, election: URIRef, row: ContestantRow, x) -> None:
-    name_ex = x(row.name)
+def _add_row(w: SourceWriter, record: ElectionRecord, election: URIRef, row: ContestantRow) -> None:
+    name_ex = w.lines(row.name)
     if row.independent:
         contestant = iris.election_part(election, "independents")
         w.fact(contestant, RDF.type, EK.IndependentCandidates, name_ex)
@@ -157,23 +157,23 @@ def _add_row(w: SourceWriter, record: ElectionRecord, election: URIRef, row: Con
     w.derived(result, name_ex)
     for sourced, prop in ((row.share, EK.voteShare), (row.seats, EK.seatsWon), (row.previous_seats, EK.previousSeats)):
         if sourced:
-            w.fact(result, prop, typed(sourced.value), x(sourced))
-            w.derived(result, x(sourced))
+            w.fact(result, prop, typed(sourced.value), w.lines(sourced))
+            w.derived(result, w.lines(sourced))
     if row.new:
-        w.fact(result, EK.newContestant, typed(True), x(row.new))
-        w.derived(result, x(row.new))
+        w.fact(result, EK.newContestant, typed(True), w.lines(row.new))
+        w.derived(result, w.lines(row.new))
     if row.seats and row.previous_seats:
-        w.fact(result, EK.seatChange, typed(row.seats.value - row.previous_seats.value), x(row.seats) + x(row.previous_seats),
+        w.fact(result, EK.seatChange, typed(row.seats.value - row.previous_seats.value), w.lines(row.seats) + w.lines(row.previous_seats),
                rule="seatsWon minus previousSeats")
     if row.leader:
-        person = _entity(w, iris.person(row.leader.value), PERSON, row.leader.value, x(row.leader), title=row.leader.value)
-        w.fact(person, FOAF.name, Literal(strip_disambiguation(row.leader.value)), x(row.leader))
+        person = _entity(w, iris.person(row.leader.value), PERSON, row.leader.value, w.lines(row.leader), title=row.leader.value)
+        w.fact(person, FOAF.name, Literal(strip_disambiguation(row.leader.value)), w.lines(row.leader))
         leadership = iris.election_part(election, f"leadership-{contestant.rsplit('/', 1)[-1]}")
-        w.fact(leadership, RDF.type, EK.Leadership, x(row.leader))
-        w.fact(leadership, ORG.member, person, x(row.leader))
-        w.fact(leadership, ORG.organization, contestant, x(row.leader) + name_ex)
-        w.fact(leadership, ORG.role, PARTY_LEADER, x(row.leader))
-        w.fact(leadership, EK.election, election, x(row.leader))
-        w.derived(leadership, x(row.leader) + name_ex)
+        w.fact(leadership, RDF.type, EK.Leadership, w.lines(row.leader))
+        w.fact(leadership, ORG.member, person, w.lines(row.leader))
+        w.fact(leadership, ORG.organization, contestant, w.lines(row.leader) + name_ex)
+        w.fact(leadership, ORG.role, PARTY_LEADER, w.lines(row.leader))
+        w.fact(leadership, EK.election, election, w.lines(row.leader))
+        w.derived(leadership, w.lines(row.leader) + name_ex)
         w.graph.add((PARTY_LEADER, RDF.type, ORG.Role))
         w.graph.add((PARTY_LEADER, RDFS.label, Literal("party leader", lang="en")))

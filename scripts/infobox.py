@@ -9,10 +9,11 @@ the line it came from. Unknown keys stop the build: a fact we cannot place is no
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from scripts import values
 from scripts.article import Article, InfoboxEntry

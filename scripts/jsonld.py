@@ -47,7 +47,7 @@ def context_for(graph: Graph, base: str, vocab: str) -> dict[str, Any]:
     ctx: dict[str, Any] = {"@base": base, "@vocab": vocab, "ek": vocab, **PREFIXES}
     for predicate in sorted(set(graph.predicates())):
         key = _key(predicate, vocab)
-        definition: dict[str, Any] = {"@id": _prefixed(predicate, vocab) if key == str(predicate) else _prefixed(predicate, vocab)}
+        definition: dict[str, Any] = {"@id": _prefixed(predicate, vocab)}
         values = set(graph.objects(None, predicate))
         if all(isinstance(v, URIRef) for v in values):
             definition["@type"] = "@id"

@@ -8,6 +8,8 @@ their excerpts directly; entities (parties, people) are ek:mentionedIn them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
@@ -77,6 +79,10 @@ class SourceWriter:
         if key:
             g.add((node, EK.infoboxKey, Literal(key)))
         return node
+
+    def lines(self, *sourced: Any) -> list[URIRef]:
+        """The infobox-line excerpts of values read from the infobox (anything with an `.entry`)."""
+        return [self.excerpt(item.entry.span, EK.InfoboxLine, item.entry.key) for item in sourced]
 
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, excerpts: list[URIRef], *,
              curated: bool = False, rule: str | None = None) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Flask, current_app
 
-
 DUMP = "election-kg.nq"
 
 
