@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import PROV
 
 from scripts.article import Span
@@ -34,35 +35,57 @@ def _line_of(exc: Exception) -> int | None:
 
 
 def add_curated(writer: SourceWriter, path: Path, ontology: Graph) -> None:
+    """Add one curated file's facts to the writer's graph.
+
+    Two forms: a subject with ek:quote (every triple of it comes from its quotes), and an
+    rdf:Statement with ek:quote for a single triple about a subject whose facts come from
+    different sentences (such as the election itself).
+    """
     curated = load_curated(path)
     text = writer.article.text
     fact_classes = set(ontology.transitive_subjects(RDFS.subClassOf, PROV.Entity))
-    for subject in sorted(set(curated.subjects()), key=str):
+
+    def excerpts_of(node: Node) -> list[URIRef]:
+        quotes = sorted(str(q) for q in curated.objects(node, EK.quote))
+        if not quotes:
+            raise SourceError(path, None, None, f"{_name(node)} has no ek:quote: every curated fact names the sentence it comes from")
+        return [writer.excerpt(_find(path, text, quote, node), EK.ProseExcerpt) for quote in quotes]
+
+    def provenance(subject: URIRef, excerpts: list[URIRef]) -> None:
+        types = set(curated.objects(subject, RDF.type)) | set(writer.graph.objects(subject, RDF.type))
+        (writer.derived if types & fact_classes else writer.mention)(subject, excerpts)
+
+    statements = set(curated.subjects(RDF.type, RDF.Statement))
+    for st in sorted(statements, key=lambda n: tuple(str(curated.value(n, t)) for t in (RDF.subject, RDF.predicate, RDF.object))):
+        s, p, o = (curated.value(st, t) for t in (RDF.subject, RDF.predicate, RDF.object))
+        if not isinstance(s, URIRef) or not isinstance(p, URIRef) or o is None or isinstance(o, BNode):
+            raise SourceError(path, None, None, "a curated rdf:Statement needs an IRI rdf:subject and rdf:predicate and an rdf:object")
+        excerpts = excerpts_of(st)
+        writer.fact(s, p, o, excerpts, curated=True)
+        provenance(s, excerpts)
+    for subject in sorted(set(curated.subjects()) - statements, key=str):
         if isinstance(subject, BNode):
             raise SourceError(path, None, None, "curated facts need IRIs, not blank nodes (found a [ ] or _: subject)")
-        quotes = sorted(str(q) for q in curated.objects(subject, EK.quote))
-        if not quotes:
-            raise SourceError(path, None, None, f"<{subject}> has no ek:quote: every curated fact names the sentence it comes from")
-        excerpts = [writer.excerpt(_find(path, text, quote, subject), EK.ProseExcerpt) for quote in quotes]
+        excerpts = excerpts_of(subject)
         for p, o in sorted(curated.predicate_objects(subject), key=lambda po: (str(po[0]), str(po[1]))):
             if p == EK.quote:
                 continue
             if isinstance(o, BNode):
                 raise SourceError(path, None, None, f"<{subject}> {p.n3()} points at a blank node; give it an IRI")
             writer.fact(subject, p, o, excerpts, curated=True)
-        types = set(curated.objects(subject, RDF.type)) | set(writer.graph.objects(subject, RDF.type))
-        if types & fact_classes:
-            writer.derived(subject, excerpts)
-        else:
-            writer.mention(subject, excerpts)
+        provenance(subject, excerpts)
 
 
-def _find(path: Path, text: str, quote: str, subject: URIRef) -> Span:
+def _name(node: Node) -> str:
+    return f"<{node}>" if isinstance(node, URIRef) else "an rdf:Statement"
+
+
+def _find(path: Path, text: str, quote: str, subject: Node) -> Span:
     start = text.find(quote)
     if start < 0:
-        raise SourceError(path, None, None, f"the quote of <{subject}> is not in the source: {quote[:80]!r}")
+        raise SourceError(path, None, None, f"the quote of {_name(subject)} is not in the source: {quote[:80]!r}")
     if text.find(quote, start + 1) >= 0:
-        raise SourceError(path, None, None, f"the quote of <{subject}> occurs more than once in the source; quote more of it: {quote[:80]!r}")
+        raise SourceError(path, None, None, f"the quote of {_name(subject)} occurs more than once in the source; quote more of it: {quote[:80]!r}")
     return Span(start, start + len(quote), text.count("\n", 0, start) + 1, quote)
 
 

@@ -133,7 +133,7 @@ def _add_office(w: SourceWriter, record: ElectionRecord, election: URIRef) -> No
         w.fact(election, prop, node, w.lines(holder))
         w.derived(node, w.lines(holder) + w.lines(office.title))
         if party:
-            party_node = _entity(w, iris.party(party.value), EK.PoliticalParty, party.value, w.lines(party), title=party.value)
+            party_node = _entity(w, iris.party(strip_disambiguation(party.value)), EK.PoliticalParty, party.value, w.lines(party), title=party.value)
             w.fact(node, EK.partyAffiliation, party_node, w.lines(party))
             w.derived(node, w.lines(party))
 
