@@ -87,7 +87,8 @@ def assemble(settings: BuildSettings) -> BuiltGraph:
         writer = SourceWriter(dataset.graph(iris.graph(article.stem)), article)
         election = iris.election(article.title)
         if election in elections:
-            raise SourceError(path, article.title_span.line, None, f"the election {article.title!r} is already described by {elections[election].name}")
+            raise SourceError(path, article.title_span.line, None,
+                              f"the election {article.title!r} is already described by {elections[election].name}")
         elections[election] = path
         add_election(writer, record)
         curated = settings.curated / f"{path.stem}.ttl"

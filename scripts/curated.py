@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
-from rdflib.term import Node
 from rdflib.namespace import PROV
+from rdflib.term import Node
 
 from scripts.article import Span
 from scripts.errors import SourceError

@@ -36,6 +36,21 @@ def _lines(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _trig(dataset: Dataset, namespaces: dict[str, Any]) -> str:
+    """TriG with the graphs in IRI order, each written like the Turtle dump (rdflib's TriG order varies)."""
+    prefixes: set[str] = set()
+    blocks = []
+    for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
+        ordered = sorted_graph(graph)
+        for prefix, ns in namespaces.items():
+            ordered.bind(prefix, ns, override=True)
+        body = []
+        for line in ordered.serialize(format="turtle").splitlines():
+            (prefixes.add(line) if line.startswith("@prefix") else body.append(line))
+        blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(f"    {line}" if line else "" for line in body).rstrip() + "\n}\n")
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
+
+
 def write_dumps(dataset: Dataset, union: Graph, folder: Path, base: str, vocab: str, extra: dict[str, str]) -> dict[str, Any]:
     """Write every dump (and its .gz) plus `extra` text files; return the manifest."""
     folder.mkdir(parents=True)
@@ -49,12 +64,7 @@ def write_dumps(dataset: Dataset, union: Graph, folder: Path, base: str, vocab: 
     texts[f"{STEM}.jsonld"] = jsonld.dumps(document)
     texts["context.jsonld"] = jsonld.dumps({"@context": document["@context"]})
     texts[f"{STEM}.nq"] = _lines(dataset.serialize(format="nquads"))
-    ordered = Dataset()
-    for prefix, ns in data.namespaces():
-        ordered.bind(prefix, ns, override=True)
-    for quad in sorted(dataset.quads((None, None, None, None)), key=lambda q: tuple(x.n3() for x in q)):
-        ordered.add(quad)
-    texts[f"{STEM}.trig"] = ordered.serialize(format="trig")
+    texts[f"{STEM}.trig"] = _trig(dataset, dict(data.namespaces()))
     texts.update(extra)
 
     files = []

@@ -118,7 +118,8 @@ def _add_office(w: SourceWriter, record: ElectionRecord, election: URIRef) -> No
     post = iris.post(post_name)
     w.fact(post, RDF.type, ORG.Post, w.lines(office.title))
     w.fact(post, RDFS.label, Literal(office.title.value, lang="en"), w.lines(office.title))
-    w.fact(post, ORG.postIn, iris.country(record.country.value), w.lines(office.title), rule="the office is taken to be that of the election's country")
+    w.fact(post, ORG.postIn, iris.country(record.country.value), w.lines(office.title),
+           rule="the office is taken to be that of the election's country")
     w.mention(post, w.lines(office.title))
     for when, holder, party, prop in (("before", office.before, office.before_party, EK.officeHolderBefore),
                                       ("after", office.after, office.after_party, EK.officeHolderAfter)):
@@ -165,6 +166,8 @@ def _add_row(w: SourceWriter, record: ElectionRecord, election: URIRef, row: Con
     if row.seats and row.previous_seats:
         w.fact(result, EK.seatChange, typed(row.seats.value - row.previous_seats.value), w.lines(row.seats) + w.lines(row.previous_seats),
                rule="seatsWon minus previousSeats")
+    if row.no_leader:
+        w.mention(contestant, w.lines(row.no_leader))
     if row.leader:
         person = _entity(w, iris.person(row.leader.value), PERSON, row.leader.value, w.lines(row.leader), title=row.leader.value)
         w.fact(person, FOAF.name, Literal(strip_disambiguation(row.leader.value)), w.lines(row.leader))

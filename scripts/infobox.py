@@ -30,7 +30,11 @@ REQUIRED_KEYS = ("Country", "Election Date")
 ROW_REQUIRED = ("Party", "Percentage", "Seats")
 INDEPENDENTS = re.compile(r"^independents?(?: candidates)?$", re.IGNORECASE)
 SEATS = re.compile(r"^(?:all\s+)?(?P<n>\d[\d,\s]*?)\s+seats(?:\s+(?:in|of)\s+(?:the\s+)?(?P<body>.+?))?\s*$", re.IGNORECASE)
-TURNOUT = re.compile(r"^(?P<pct>[\d.,]+)\s*%\s*(?:\(\s*(?P<arrow>[▲▼+\-−]|increase|decrease)?\s*(?P<change>[\d.,]+)\s*(?:pp|%|points?)\s*\))?$", re.IGNORECASE)
+TURNOUT = re.compile(
+    r"^(?P<pct>[\d.,]+)\s*%\s*"
+    r"(?:\(\s*(?P<arrow>[▲▼+\-−]|increase|decrease)?\s*(?P<change>[\d.,]+)\s*(?:pp|%|points?)\s*\))?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class ContestantRow:
     seats: Sourced[int] | None = None
     previous_seats: Sourced[int] | None = None
     new: Sourced[bool] | None = None
+    no_leader: Sourced[bool] | None = None  # the row says explicitly that there is no leader ('–')
 
 
 @dataclass
@@ -95,7 +100,8 @@ def read_election(article: Article) -> ElectionRecord:
         elif entry.key in ELECTION_KEYS:
             plain[entry.key] = entry
         else:
-            raise SourceError(article.path, entry.span.line, entry.key, "unknown infobox key; known keys: " + ", ".join(sorted(ELECTION_KEYS)) + ", PartyN, LeaderN, PercentageN, SeatsN, Last ElectionN")
+            known = ", ".join(sorted(ELECTION_KEYS)) + ", PartyN, LeaderN, PercentageN, SeatsN, Last ElectionN"
+            raise SourceError(article.path, entry.span.line, entry.key, f"unknown infobox key; known keys: {known}")
     for key in REQUIRED_KEYS:
         if key not in plain or values.is_absent(plain[key].value):
             line = plain[key].span.line if key in plain else article.title_span.line
@@ -120,7 +126,8 @@ def read_election(article: Article) -> ElectionRecord:
     _read_office(article, plain, record)
     record.rows = [_read_row(article, n, grouped[n]) for n in sorted(grouped)]
     if record.majority and record.seats and record.majority.value > record.seats.value:
-        raise SourceError(article.path, record.majority.entry.span.line, "Majority Seats", f"majority {record.majority.value} exceeds the {record.seats.value} seats contested")
+        raise SourceError(article.path, record.majority.entry.span.line, "Majority Seats",
+                          f"majority {record.majority.value} exceeds the {record.seats.value} seats contested")
     return record
 
 
@@ -148,7 +155,8 @@ def _read_turnout(article: Article, entry: InfoboxEntry | None, record: Election
         return
     match = TURNOUT.match(entry.value)
     if not match:
-        raise SourceError(article.path, entry.span.line, entry.key, f"expected a turnout such as '35.67%' or '35.67% (▼10.50pp)', got {entry.value!r}")
+        raise SourceError(article.path, entry.span.line, entry.key,
+                          f"expected a turnout such as '35.67%' or '35.67% (▼10.50pp)', got {entry.value!r}")
     percent = _parse(article, InfoboxEntry(entry.key, match.group("pct"), entry.span), values.parse_percentage)
     turnout = Turnout(Sourced(percent, entry))
     if match.group("change"):
@@ -193,6 +201,8 @@ def _read_row(article: Article, n: int, fields: dict[str, InfoboxEntry]) -> Cont
         if row.independent:
             raise SourceError(article.path, leader.span.line, leader.key, "independents have no leader; use '–'")
         row.leader = Sourced(leader.value, leader)
+    elif leader is not None:
+        row.no_leader = Sourced(True, leader)
     share = fields["Percentage"]
     if not values.is_absent(share.value):
         row.share = Sourced(_parse(article, share, values.parse_percentage), share)

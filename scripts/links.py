@@ -27,7 +27,8 @@ def add_links(target: Graph, path: Path, described: Graph) -> int:
     for st in sorted(links.subjects(RDF.type, RDF.Statement), key=lambda n: str(links.value(n, RDF.subject)) + str(links.value(n, RDF.object))):
         s, p, o = (links.value(st, term) for term in (RDF.subject, RDF.predicate, RDF.object))
         if not isinstance(s, URIRef) or p not in ALLOWED or not isinstance(o, URIRef):
-            raise SourceError(path, None, None, f"a link needs an IRI subject, one of owl:sameAs/skos:exactMatch/skos:closeMatch and an IRI object; got {s} {p} {o}")
+            raise SourceError(path, None, None, "a link needs an IRI subject, one of owl:sameAs/skos:exactMatch/skos:closeMatch "
+                                                f"and an IRI object; got {s} {p} {o}")
         if not str(o).startswith(ALLOWED_TARGETS):
             raise SourceError(path, None, None, f"<{o}> is not a Wikidata item or a Party Facts code")
         if (s, None, None) not in described:

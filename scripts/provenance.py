@@ -52,7 +52,8 @@ class SourceWriter:
             (self.reading, f"Reading the infobox of {art.title}", SOFTWARE,
              "election-kg parsed the infobox lines of the source and derived the values it says are derived."),
             (self.curation, f"Curation of the prose of {art.title}", CURATORS,
-             f"A person read the prose and recorded each fact with the exact sentence it comes from in data/curated/{art.stem}.ttl; the build checked every sentence against the source."),
+             f"A person read the prose and recorded each fact with the exact sentence it comes from in data/curated/{art.stem}.ttl; "
+             "the build checked every sentence against the source."),
         ):
             g.add((act, RDF.type, PROV.Activity))
             g.add((act, RDFS.label, Literal(label, lang="en")))
