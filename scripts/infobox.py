@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-from scripts import values
+from scripts import iris, values
 from scripts.article import Article, InfoboxEntry
 from scripts.errors import SourceError
 
@@ -115,7 +115,7 @@ def read_election(article: Article) -> ElectionRecord:
 
     record = ElectionRecord(
         article,
-        country=Sourced(plain["Country"].value, plain["Country"]),
+        country=Sourced(_parse(article, plain["Country"], _name), plain["Country"]),
         date=Sourced(_parse(article, plain["Election Date"], values.parse_date), plain["Election Date"]),
         previous_year=get("Previous Election", values.parse_year),
         next_year=get("Next Election", values.parse_year),
@@ -129,6 +129,12 @@ def read_election(article: Article) -> ElectionRecord:
         raise SourceError(article.path, record.majority.entry.span.line, "Majority Seats",
                           f"majority {record.majority.value} exceeds the {record.seats.value} seats contested")
     return record
+
+
+def _name(raw: str) -> str:
+    """A name that will become part of an IRI: it needs at least one letter or digit."""
+    iris.slug(values.strip_disambiguation(raw))
+    return raw
 
 
 def _parse(article: Article, entry: InfoboxEntry, parse: Callable[[str], T]) -> T:
@@ -147,7 +153,7 @@ def _read_seats(article: Article, entry: InfoboxEntry | None, record: ElectionRe
         return
     record.seats = Sourced(_parse(article, InfoboxEntry(entry.key, match.group("n"), entry.span), values.parse_count), entry)
     if match.group("body"):
-        record.legislature = Sourced(match.group("body").strip(), entry)
+        record.legislature = Sourced(_parse(article, InfoboxEntry(entry.key, match.group("body").strip(), entry.span), _name), entry)
 
 
 def _read_turnout(article: Article, entry: InfoboxEntry | None, record: ElectionRecord) -> None:
@@ -181,9 +187,10 @@ def _read_office(article: Article, plain: dict[str, InfoboxEntry], record: Elect
 
     def name(key: str) -> Sourced[str] | None:
         entry = plain.get(key)
-        return None if entry is None or values.is_absent(entry.value) else Sourced(entry.value, entry)
+        return None if entry is None or values.is_absent(entry.value) else Sourced(_parse(article, entry, _name), entry)
 
-    record.office = Office(Sourced(title.value, title), name("Before Election"), name("After Election"), name("Before Party"), name("After Party"))
+    record.office = Office(Sourced(_parse(article, title, _name), title), name("Before Election"), name("After Election"),
+                           name("Before Party"), name("After Party"))
 
 
 def _read_row(article: Article, n: int, fields: dict[str, InfoboxEntry]) -> ContestantRow:
@@ -194,13 +201,13 @@ def _read_row(article: Article, n: int, fields: dict[str, InfoboxEntry]) -> Cont
     party = fields["Party"]
     if values.is_absent(party.value):
         raise SourceError(article.path, party.span.line, party.key, "the contestant's name is empty")
-    row = ContestantRow(n, Sourced(party.value, party), bool(INDEPENDENTS.match(party.value.strip())))
+    row = ContestantRow(n, Sourced(_parse(article, party, _name), party), bool(INDEPENDENTS.match(party.value.strip())))
 
     leader = fields.get("Leader")
     if leader is not None and not values.is_absent(leader.value):
         if row.independent:
             raise SourceError(article.path, leader.span.line, leader.key, "independents have no leader; use '–'")
-        row.leader = Sourced(leader.value, leader)
+        row.leader = Sourced(_parse(article, leader, _name), leader)
     elif leader is not None:
         row.no_leader = Sourced(True, leader)
     share = fields["Percentage"]

@@ -24,7 +24,7 @@ def slug(text: str) -> str:
     out = re.sub(r"[^\w]+", "-", kept, flags=re.UNICODE).strip("-_")
     out = unicodedata.normalize("NFC", out.replace("_", "-"))
     if not out:
-        raise ValueError(f"cannot make an identifier from {text!r}")
+        raise ValueError(f"needs at least one letter or digit to make an identifier, got {text!r}")
     return out
 
 
