@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server import health, release
+from server import caching, cors, errors, health, release, sparql
 from server.settings import Settings
 
 
@@ -14,5 +14,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     release.init_app(app, settings.dist)
+    errors.init_app(app)
+    caching.init_app(app)
+    cors.init_app(app)
     app.register_blueprint(health.blueprint)
+    sparql.init_app(app)
     return app
