@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server import caching, cors, errors, health, release, sparql
+from server import caching, cors, errors, health, ontology_page, query_ui, release, resources, search, site, sparql
 from server.settings import Settings
 
 
@@ -19,4 +19,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     cors.init_app(app)
     app.register_blueprint(health.blueprint)
     sparql.init_app(app)
+    for pages in (site, resources, search, ontology_page, query_ui):  # Linked Data: IRIs, pages, search, vocabulary, query page
+        app.register_blueprint(pages.blueprint)
     return app

@@ -29,6 +29,8 @@ class Settings:
     service_allowlist: tuple[str, ...] = _setting(("https://query.wikidata.org/sparql",),
                                                   "SPARQL endpoints a query may call with SERVICE.")
     workers: int = _setting(2, "WSGI worker processes started by `election-kg serve`.")
+    yasgui: Path = _setting(ROOT / "node_modules" / "@zazuko" / "yasgui" / "build",
+                            "Folder of the YASGUI build served to the query page (installed by `npm ci` from package-lock.json).")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -1,0 +1,87 @@
+"""The query page that `/sparql` shows browsers: YASGUI, served from our own node_modules (never a
+CDN), with the example queries of data/queries/ one click away.
+
+`server.sparql` owns `/sparql` and calls `page()` when a browser asks for it without a query. This
+module also serves YASGUI's files under `/-/yasgui/` and each example as `/queries/{name}.rq`, so
+that every example has its own URL.
+
+An example is a `.rq` file whose first line is `# title: ...` and whose next comment lines say what
+it answers. Examples are written against the canonical base and rebased to the release's base, like
+the server's own queries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, send_from_directory
+
+from scripts.iris import CANONICAL_BASE
+from server import errors
+from server.release import get_release
+
+blueprint = Blueprint("query_ui", __name__)
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    title: str
+    description: str
+    query: str
+
+
+def read_example(path: Path, base: str = CANONICAL_BASE) -> Example:
+    """One example query: its title (`# title: ...`), the comment lines after it, and its text."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    title, description = path.stem.replace("-", " ").replace("_", " "), []
+    if lines and lines[0].lower().startswith("# title:"):
+        title = lines[0].split(":", 1)[1].strip()
+        for line in lines[1:]:
+            if not line.startswith("#"):
+                break
+            description.append(line.lstrip("#").strip())
+    if base != CANONICAL_BASE:
+        text = text.replace(CANONICAL_BASE, base)
+    return Example(path.stem, title, " ".join(description), text)
+
+
+def examples() -> list[Example]:
+    folder: Path = current_app.config["SETTINGS"].queries
+    base = get_release().base
+    return [read_example(path, base) for path in sorted(folder.glob("*.rq"))]
+
+
+def page() -> Response:
+    """The YASGUI page (the HTML answer of `/sparql` without a query)."""
+    found = examples()
+    installed = all((current_app.config["SETTINGS"].yasgui / name).exists() for name in YASGUI_FILES)
+    html = render_template("query.html", examples=found, installed=installed,
+                           examples_json=json.dumps([asdict(e) for e in found]).replace("<", "\\u003c"))
+    return Response(html, mimetype="text/html")
+
+
+@blueprint.get("/-/yasgui/<name>")
+def yasgui_file(name: str) -> Response:
+    if name not in YASGUI_FILES and name not in tuple(f + ".map" for f in YASGUI_FILES):
+        raise errors.not_found("only YASGUI's build files are served here")
+    folder: Path = current_app.config["SETTINGS"].yasgui
+    if not (folder / name).exists():
+        raise errors.not_found("YASGUI is not installed on this server: run `npm ci` (or `make setup`) in the project folder")
+    return send_from_directory(folder, name, max_age=3600)
+
+
+@blueprint.get("/queries/<name>.rq")
+def example_file(name: str) -> Response:
+    path: Path = current_app.config["SETTINGS"].queries / f"{name}.rq"
+    if not NAME.match(name) or not path.exists():
+        raise errors.not_found(f"there is no example query named {name!r}")
+    example = read_example(path, get_release().base)
+    return Response(example.query, mimetype="application/sparql-query")
