@@ -9,9 +9,11 @@ and still expand to the same triples. The context is embedded and also written a
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from itertools import groupby
 from typing import Any
 
-from rdflib import XSD, Graph, Literal, URIRef
+import pyoxigraph as ox
 
 PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -40,65 +42,73 @@ FRIENDLY = {
     "https://schema.org/startDate": "startDate",
     "http://xmlns.com/foaf/0.1/name": "name",
 }
-NATIVE = {XSD.integer, XSD.boolean}
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = PREFIXES["rdf"] + "type"
+NATIVE = {XSD + "integer", XSD + "boolean"}
+LANG_STRING = PREFIXES["rdf"] + "langString"
+STRING = XSD + "string"
 
 
-def context_for(graph: Graph, base: str, vocab: str) -> dict[str, Any]:
+def context_for(triples: list[ox.Triple], base: str, vocab: str) -> dict[str, Any]:
     ctx: dict[str, Any] = {"@base": base, "@vocab": vocab, "ek": vocab, **PREFIXES}
-    for predicate in sorted(set(graph.predicates())):
+    objects: dict[str, list[Any]] = defaultdict(list)
+    for triple in triples:
+        objects[triple.predicate.value].append(triple.object)
+    for predicate in sorted(objects):
         key = _key(predicate, vocab)
         definition: dict[str, Any] = {"@id": _prefixed(predicate, vocab)}
-        values = set(graph.objects(None, predicate))
-        if all(isinstance(v, URIRef) for v in values):
+        values = objects[predicate]
+        if all(isinstance(v, ox.NamedNode) for v in values):
             definition["@type"] = "@id"
-        elif all(isinstance(v, Literal) for v in values):
-            datatypes = {v.datatype for v in values}
+        elif all(isinstance(v, ox.Literal) for v in values):
+            datatypes = {v.datatype.value for v in values}
             languages = {v.language for v in values}
-            if len(datatypes) == 1 and None not in datatypes and datatypes.isdisjoint(NATIVE):
+            if len(datatypes) == 1 and datatypes.isdisjoint(NATIVE | {LANG_STRING, STRING}):
                 definition["@type"] = _prefixed(next(iter(datatypes)), vocab)
-            elif datatypes == {None} and len(languages) == 1:
+            elif datatypes == {LANG_STRING} and len(languages) == 1:
                 definition["@language"] = next(iter(languages))
-        if key == _prefixed(predicate, vocab) and "@type" not in definition and "@language" not in definition:
+            elif datatypes == {STRING}:
+                definition["@language"] = None
+        if key == definition["@id"] and len(definition) == 1:
             continue  # a prefixed key with nothing to coerce needs no definition
         ctx[key] = definition if len(definition) > 1 else definition["@id"]
     return ctx
 
 
-def _key(predicate: URIRef, vocab: str) -> str:
-    iri = str(predicate)
-    if iri in FRIENDLY:
-        return FRIENDLY[iri]
-    if iri.startswith(vocab):
-        return iri[len(vocab):]
+def _key(predicate: str, vocab: str) -> str:
+    if predicate in FRIENDLY:
+        return FRIENDLY[predicate]
+    if predicate.startswith(vocab):
+        return predicate[len(vocab):]
     return _prefixed(predicate, vocab)
 
 
-def _prefixed(iri: URIRef | str, vocab: str) -> str:
-    text = str(iri)
-    if text.startswith(vocab):
-        return "ek:" + text[len(vocab):]
+def _prefixed(iri: str, vocab: str) -> str:
+    if iri.startswith(vocab):
+        return "ek:" + iri[len(vocab):]
     for prefix, ns in PREFIXES.items():
-        if text.startswith(ns) and "/" not in text[len(ns):] and "#" not in text[len(ns):]:
-            return f"{prefix}:{text[len(ns):]}"
-    return text
+        rest = iri[len(ns):]
+        if iri.startswith(ns) and rest and "/" not in rest and "#" not in rest:
+            return f"{prefix}:{rest}"
+    return iri
 
 
-def document(graph: Graph, base: str, vocab: str) -> dict[str, Any]:
-    ctx = context_for(graph, base, vocab)
-    coercion = {v["@id"] if isinstance(v, dict) else v: v for k, v in ctx.items() if not k.startswith("@")}
-    nodes = []
-    for subject in sorted(set(graph.subjects()), key=str):
+def document(triples: list[ox.Triple], base: str, vocab: str) -> dict[str, Any]:
+    """The graph as one JSON-LD document; `triples` must be sorted by subject (as the N-Triples dump is)."""
+    ctx = context_for(triples, base, vocab)
+    coercion = {(v["@id"] if isinstance(v, dict) else v): v for k, v in ctx.items() if not k.startswith("@")}
+    nodes: list[dict[str, Any]] = []
+    for subject, group in groupby(triples, key=lambda t: t.subject.value):
         node: dict[str, Any] = {"@id": _ref(subject, base, vocab)}
-        types = sorted(graph.objects(subject, URIRef(PREFIXES["rdf"] + "type")), key=str)
-        if types:
-            node["@type"] = [_type_name(t, vocab) for t in types]
-        for predicate in sorted(set(graph.predicates(subject)), key=str):
-            if str(predicate) == PREFIXES["rdf"] + "type":
-                continue
-            key = _key(predicate, vocab)
+        by_predicate: dict[str, list[Any]] = defaultdict(list)
+        for triple in group:
+            by_predicate[triple.predicate.value].append(triple.object)
+        if RDF_TYPE in by_predicate:
+            node["@type"] = sorted(_type_name(t.value, vocab) for t in by_predicate.pop(RDF_TYPE))
+        for predicate in sorted(by_predicate):
             definition = coercion.get(_prefixed(predicate, vocab), {})
-            values = [_value(o, definition, base, vocab) for o in sorted(graph.objects(subject, predicate), key=_sort_key)]
-            node[key] = values[0] if len(values) == 1 else values
+            values = [_value(o, definition, base, vocab) for o in sorted(by_predicate[predicate], key=_sort_key)]
+            node[_key(predicate, vocab)] = values[0] if len(values) == 1 else values
         nodes.append(node)
     return {"@context": ctx, "@graph": nodes}
 
@@ -107,36 +117,39 @@ def _sort_key(term: Any) -> tuple[str, str]:
     return (type(term).__name__, str(term))
 
 
-def _type_name(iri: URIRef, vocab: str) -> str:
-    text = str(iri)
-    return text[len(vocab):] if text.startswith(vocab) else _prefixed(iri, vocab)
+def _type_name(iri: str, vocab: str) -> str:
+    return iri[len(vocab):] if iri.startswith(vocab) else _prefixed(iri, vocab)
 
 
-def _ref(iri: URIRef, base: str, vocab: str) -> str:
-    text = str(iri)
-    if text.startswith(vocab):
-        return "ek:" + text[len(vocab):]
-    if text.startswith(base):
-        return text[len(base):]
+def _ref(iri: str, base: str, vocab: str) -> str:
+    if iri.startswith(vocab):
+        return "ek:" + iri[len(vocab):]
+    if iri.startswith(base):
+        return iri[len(base):]
     return _prefixed(iri, vocab)
 
 
 def _value(term: Any, definition: dict[str, Any] | str, base: str, vocab: str) -> Any:
     spec = definition if isinstance(definition, dict) else {}
-    if isinstance(term, URIRef):
-        ref = _ref(term, base, vocab)
+    if isinstance(term, ox.NamedNode):
+        ref = _ref(term.value, base, vocab)
         return ref if spec.get("@type") == "@id" else {"@id": ref}
-    literal: Literal = term
+    literal: ox.Literal = term
+    datatype = literal.datatype.value
     if literal.language:
-        return str(literal) if spec.get("@language") == literal.language else {"@value": str(literal), "@language": literal.language}
-    if literal.datatype in NATIVE:
-        return literal.toPython()
-    if literal.datatype and spec.get("@type") == _prefixed(literal.datatype, vocab):
-        return str(literal)
-    if literal.datatype and literal.datatype != XSD.string:
-        return {"@value": str(literal), "@type": _prefixed(literal.datatype, vocab)}
-    return str(literal)
+        if spec.get("@language") == literal.language:
+            return literal.value
+        return {"@value": literal.value, "@language": literal.language}
+    if datatype == XSD + "integer":
+        return int(literal.value)
+    if datatype == XSD + "boolean":
+        return literal.value == "true"
+    if datatype == STRING:
+        return literal.value
+    if spec.get("@type") == _prefixed(datatype, vocab):
+        return literal.value
+    return {"@value": literal.value, "@type": _prefixed(datatype, vocab)}
 
 
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -48,22 +48,27 @@ class SourceWriter:
         g.add((self.source, URIRef("https://schema.org/url"), wikipedia_url(art.title)))
         g.add((self.source, URIRef("http://purl.org/dc/terms/language"), Literal("en")))
         g.add((self.source, EK.sha256, Literal(art.sha256)))
-        for act, label, who, comment in (
-            (self.reading, f"Reading the infobox of {art.title}", SOFTWARE,
-             "election-kg parsed the infobox lines of the source and derived the values it says are derived."),
-            (self.curation, f"Curation of the prose of {art.title}", CURATORS,
-             f"A person read the prose and recorded each fact with the exact sentence it comes from in data/curated/{art.stem}.ttl; "
-             "the build checked every sentence against the source."),
-        ):
-            g.add((act, RDF.type, PROV.Activity))
-            g.add((act, RDFS.label, Literal(label, lang="en")))
-            g.add((act, RDFS.comment, Literal(comment, lang="en")))
-            g.add((act, PROV.used, self.source))
-            g.add((act, PROV.wasAssociatedWith, who))
-        g.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
-        g.add((SOFTWARE, RDFS.label, Literal("election-kg", lang="en")))
-        g.add((CURATORS, RDF.type, PROV.Agent))
-        g.add((CURATORS, RDFS.label, Literal("election-kg curators", lang="en")))
+        self._activity(self.reading, f"Reading the infobox of {art.title}", SOFTWARE, PROV.SoftwareAgent, "election-kg",
+                       "election-kg parsed the infobox lines of the source and derived the values it says are derived.")
+
+    def _activity(self, act: URIRef, label: str, who: URIRef, kind: URIRef, name: str, comment: str) -> None:
+        g = self.graph
+        g.add((act, RDF.type, PROV.Activity))
+        g.add((act, RDFS.label, Literal(label, lang="en")))
+        g.add((act, RDFS.comment, Literal(comment, lang="en")))
+        g.add((act, PROV.used, self.source))
+        g.add((act, PROV.wasAssociatedWith, who))
+        g.add((who, RDF.type, kind))
+        g.add((who, RDFS.label, Literal(name, lang="en")))
+
+    def _curation(self) -> URIRef:
+        """The curation activity, described the first time a curated fact is written."""
+        if (self.curation, RDF.type, PROV.Activity) not in self.graph:
+            art = self.article
+            self._activity(self.curation, f"Curation of the prose of {art.title}", CURATORS, PROV.Agent, "election-kg curators",
+                           f"A person read the prose and recorded each fact with the exact sentence it comes from in "
+                           f"data/curated/{art.stem}.ttl; the build checked every sentence against the source.")
+        return self.curation
 
     def excerpt(self, span: Span, kind: URIRef, key: str | None = None) -> URIRef:
         node = iris.excerpt(self.source, span.start, span.end)
@@ -95,7 +100,7 @@ class SourceWriter:
         g.add((st, RDF.subject, s))
         g.add((st, RDF.predicate, p))
         g.add((st, RDF.object, o))
-        g.add((st, PROV.wasGeneratedBy, self.curation if curated else self.reading))
+        g.add((st, PROV.wasGeneratedBy, self._curation() if curated else self.reading))
         for ex in excerpts:
             g.add((st, PROV.wasDerivedFrom, ex))
         if rule:
