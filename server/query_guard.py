@@ -72,13 +72,13 @@ def read_query(text: str, base: str) -> QueryShape:
         if _is_update(text):
             raise errors.forbidden("this is a SPARQL Update; the endpoint is read-only and runs queries only") from exc
         raise errors.bad_request(f"the query does not parse: {exc}") from exc
-    clauses = algebra.get("datasetClause") or []
+    clauses = (algebra["datasetClause"] if "datasetClause" in algebra else None) or []
     services = tuple(str(n["term"]) if isinstance(n["term"], URIRef) else None
                      for n in _nodes(algebra) if n.name == "ServiceGraphPattern")
     return QueryShape(
         form=FORMS[algebra.name],
-        default_graphs=tuple(str(c["default"]) for c in clauses if c.get("default") is not None),
-        named_graphs=tuple(str(c["named"]) for c in clauses if c.get("named") is not None),
+        default_graphs=tuple(str(c["default"]) for c in clauses if "default" in c),
+        named_graphs=tuple(str(c["named"]) for c in clauses if "named" in c),
         services=services,
     )
 

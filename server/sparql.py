@@ -2,7 +2,7 @@
 
 The view is a short match on the operation the request asks for (see `protocol`):
 - an update, in any form: 403, nothing runs;
-- no query: the service description for RDF clients, the query page for browsers;
+- no query: the service description for RDF clients, the query page (`query_ui`) for browsers;
 - a query: check its size, read it (`query_guard`: form, dataset, SERVICE calls), pick the
   format from its form (results or graph) and the request, run it (`engine`), answer.
 Every refusal is raised as an `errors` helper and happens before the query runs.
@@ -10,14 +10,12 @@ Every refusal is raised as an `errors` helper and happens before the query runs.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from scripts import formats
-from server import engine, errors, negotiation, protocol, query_guard, rdf_document, service_description
+from server import engine, errors, negotiation, protocol, query_guard, query_ui, rdf_document, service_description
 from server.rdf_document import RdfDocument
 from server.release import Release, get_release
 from server.settings import Settings
@@ -101,18 +99,9 @@ def _dataset(query: protocol.Query, shape: query_guard.QueryShape, known: frozen
 def _describe(fmt: str | None) -> Response:
     chosen = negotiation.select(request.headers.get("Accept"), fmt, DESCRIPTION_OFFERS)
     if chosen == HTML:
-        page = _query_page()
-        response = page if isinstance(page, Response) else Response(page, mimetype=HTML)
+        response = query_ui.page()  # the YASGUI page, owned by server/query_ui.py
     else:
         rdf_format = rdf_document.format_for(chosen)
         response = Response(_endpoint().description.serialize(rdf_format), mimetype=rdf_format.media_type)
     response.vary.add("Accept")
     return response
-
-
-def _query_page() -> Response | str:
-    """The query page for browsers. Hook: `server.query_ui.page()` (the YASGUI page) when that module
-    exists, else a plain form, so that either piece of work can land first."""
-    if importlib.util.find_spec("server.query_ui") is None:
-        return render_template("sparql_form.html")
-    return importlib.import_module("server.query_ui").page()
