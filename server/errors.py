@@ -68,7 +68,10 @@ def bad_gateway(message: str) -> ApiError:
 
 def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     """The answer for `status` with `message`, in the format the request's Accept header prefers."""
-    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:  # a status without a standard phrase
+        title = "Error"
     chosen = negotiation.choose(request.headers.get("Accept"), OFFERS) or "text/plain"
     if chosen in JSON_TYPES:
         body = json.dumps({"status": status, "error": title, "message": message}, ensure_ascii=False)

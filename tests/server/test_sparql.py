@@ -293,6 +293,7 @@ def test_graphs_outside_the_dataset_are_refused_never_fetched(sparql_url, params
     "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
     "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?x } } } LIMIT 1",
     "SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }",
+    r"SELECT * WHERE { \u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
     "PREFIX x: <http://example.org/> ASK { FILTER EXISTS { SERVICE x:sparql { ?s ?p ?o } } }",
 ])
 def test_service_calls_outside_the_allowlist_are_refused(sparql_url, query):
