@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup build run test lint bench clean
+.PHONY: setup build run test lint bench clean browser
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,19 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The query page's YASGUI, installed from the lock file; again whenever node_modules is missing or
+# package.json / package-lock.json change.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: $(STAMP) node_modules/.installed
+
+# The browser test drives Debian's chromium (never a browser downloaded by Playwright).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
 build: setup
 	$(BIN)/election-kg build
@@ -25,11 +37,11 @@ run: build
 lint: setup
 	$(BIN)/ruff check scripts server tests
 
-test: setup lint
+test: setup lint browser
 	$(BIN)/python -m pytest
 
 bench: build
 	$(BIN)/python scripts/bench_build.py
 
 clean:
-	rm -rf $(VENV) data/dist data/.builds *.egg-info
+	rm -rf $(VENV) data/dist data/.builds *.egg-info node_modules

@@ -40,6 +40,7 @@ class ResourcePage:
     inbound: list[Row]
     sources: list[Source] = field(default_factory=list)
     excerpt: dict[str, str] | None = None
+    reading: Value | None = None  # how a quantity node reads ("about 18.8 million voters")
 
 
 def build(triples: list[ox.Triple], base: str, iri: str) -> ResourcePage:
@@ -72,9 +73,12 @@ def build(triples: list[ox.Triple], base: str, iri: str) -> ResourcePage:
     if text is not None:
         excerpt = {"text": text, "line": index.literal(iri, ek + "lineNumber") or "",
                    "start": index.literal(iri, ek + "startOffset") or "", "end": index.literal(iri, ek + "endOffset") or ""}
+    reading = quantities.quantity(page, iri) if ek + "Quantity" in index.types(iri) else None
+    if reading is not None:
+        reading.href = None  # on its own page, the reading links to its sources, not to itself
     label = label_values[0].text if label_values else page.label(iri)
     label_sources = [s for v in label_values for s in v.sources]
-    return ResourcePage(iri, label, label_sources, types, descriptions, rows, elsewhere, inbound, page.sources, excerpt)
+    return ResourcePage(iri, label, label_sources, types, descriptions, rows, elsewhere, inbound, page.sources, excerpt, reading)
 
 
 def _cited(page: Page, obj: ox.NamedNode | ox.Literal) -> Value:

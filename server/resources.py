@@ -30,7 +30,12 @@ OX_FORMATS = {
 
 
 def _known(release: Release, iri: str) -> bool:
-    return stored_queries.ask(release, "exists", resource=ox.NamedNode(iri))
+    """Is `iri` in the data? A path that makes no valid IRI (spaces, `<`...) names nothing we publish."""
+    try:
+        resource = ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return stored_queries.ask(release, "exists", resource=resource)
 
 
 def _format_for(media_type: str) -> formats.RdfFormat | None:

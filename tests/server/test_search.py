@@ -1,0 +1,72 @@
+"""`/search` against the real server: case- and accent-insensitive names, JSON and HTML, escaping."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+BASE = "http://127.0.0.1:5000/"
+
+
+def search(url: str, text: str) -> dict:
+    answer = requests.get(f"{url}/search.json", params={"q": text}, timeout=10)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("application/json")
+    return answer.json()
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("Saïd Sadi", "person/said-sadi"),
+    ("said sadi", "person/said-sadi"),
+    ("SAÏD", "person/said-sadi"),
+    ("hanoune", "person/louisa-hanoune"),
+    ("workers party", "party/workers-party"),
+    ("Workers’ Party", "party/workers-party"),
+    ("rachad", "organisation/rachad"),
+    ("constantine bomb", "election/2007-algerian-parliamentary-election/constantine-bombings"),
+])
+def test_names_match_whatever_the_case_or_accents(url, text, first):
+    results = search(url, text)["results"]
+    assert results and results[0]["iri"] == BASE + "id/" + first
+    assert results[0]["page"] == "/page/" + first
+
+
+def test_alternative_names_are_searched_too(url):
+    fln = search(url, "FLN")["results"][0]
+    assert fln["iri"] == BASE + "id/party/national-liberation-front"
+    assert fln["label"] == "National Liberation Front" and fln["matched"] == "FLN"
+    assert fln["matchedProperty"] == "skos:altLabel"
+    islah = search(url, "islah party")["results"]
+    assert BASE + "id/party/movement-for-national-reform" in [r["iri"] for r in islah]
+
+
+def test_each_resource_is_listed_once_and_best_matches_first(url):
+    results = search(url, "front")["results"]
+    iris = [r["iri"] for r in results]
+    assert len(iris) == len(set(iris)) and len(iris) >= 5
+    assert all("front" in (r["matched"].lower()) for r in results)
+
+
+def test_empty_and_unmatched_queries(url):
+    assert search(url, "")["results"] == []
+    assert search(url, "zzzz-nothing")["count"] == 0
+    too_long = requests.get(f"{url}/search.json", params={"q": "x" * 500}, timeout=10)
+    assert too_long.status_code == 400
+
+
+def test_search_negotiates_html_or_json(url):
+    as_json = requests.get(f"{url}/search", params={"q": "sadi"}, headers={"Accept": "application/json"}, timeout=10)
+    assert as_json.headers["Content-Type"].startswith("application/json")
+    assert as_json.json()["results"][0]["label"] == "Saïd Sadi"
+    as_html = requests.get(f"{url}/search", params={"q": "sadi"}, headers={"Accept": "text/html"}, timeout=10)
+    assert as_html.headers["Content-Type"].startswith("text/html")
+    assert 'href="/page/person/said-sadi"' in as_html.text
+    for answer in (as_json, as_html):
+        assert "Accept" in answer.headers["Vary"]
+        assert "/search.json?q=sadi" in answer.headers["Link"]
+
+
+def test_the_query_is_escaped_in_the_page(url):
+    hostile = '"><script>alert(1)</script>'
+    html = requests.get(f"{url}/search", params={"q": hostile}, headers={"Accept": "text/html"}, timeout=10).text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
