@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server import caching, cors, dataset, downloads, errors, health, ontology_page, query_ui, release, resources, search, site, sparql
+from server import caching, cors, dataset, downloads, errors, health, ontology_page, query_ui, reconcile, release, resources, search, site, sparql
 from server.settings import Settings
 
 
@@ -23,4 +23,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(downloads.blueprint)
     for pages in (site, resources, search, ontology_page, query_ui):  # Linked Data: IRIs, pages, search, vocabulary, query page
         app.register_blueprint(pages.blueprint)
+    app.register_blueprint(reconcile.blueprint)  # /reconcile: the Reconciliation Service API (OpenRefine)
     return app
