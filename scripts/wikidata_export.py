@@ -148,17 +148,20 @@ def _participant(rows: list[dict[str, str]], out: set[Statement], left_out: set[
 
 
 def uncertainty(value: Decimal, stated_as: str = "") -> Decimal:
-    """One unit of the last digit the source gave: '18.8 million' -> 100000; else from the value's trailing zeros."""
+    """One unit of the last significant digit the source gave.
+
+    '18.8 million' -> 100000 and '2.50 million' -> 10000 (written decimals count, zeros included);
+    '12,000' -> 1000 (a whole number's trailing zeros are placeholders). When the words do not give the
+    value, the value's own digits decide the same way: 18800000 -> 100000.
+    """
     match = re.search(r"(\d[\d,]*)(?:\.(\d+))?\s*(thousand|million|billion)?", stated_as, re.IGNORECASE)
     if match:
-        decimals = len(match.group(2) or "")
         scale = SCALES.get((match.group(3) or "").lower(), 0)
-        stated = Decimal(match.group(1).replace(",", "") + ("." + match.group(2) if match.group(2) else "")).scaleb(scale)
-        if stated == value:
-            return Decimal(1).scaleb(scale - decimals)
-    digits = str(abs(int(value))) if value == value.to_integral_value() else ""
-    zeros = len(digits) - len(digits.rstrip("0")) if digits and digits != "0" else 0
-    return Decimal(1).scaleb(zeros)
+        whole = match.group(1).replace(",", "")
+        stated = Decimal(f"{whole}.{match.group(2)}") if match.group(2) else Decimal(whole).normalize()
+        if stated.scaleb(scale) == value:
+            return Decimal(1).scaleb(int(stated.as_tuple().exponent) + scale)
+    return Decimal(1).scaleb(int(value.normalize().as_tuple().exponent))
 
 
 def _number(text: str) -> str:

@@ -152,3 +152,16 @@ def test_alias_matches_count_less_than_label_matches():
     by_label = match_score.score(ours, Theirs("Q2", {"National Liberation Front"}))
     assert by_alias is not None and by_label is not None
     assert by_alias.value == match_score.ALIAS_EXACT < by_label.value == match_score.LABEL_EXACT
+
+
+def test_values_placeholders_are_filled_and_an_empty_list_matches_nothing():
+    import pyoxigraph as ox
+
+    from scripts import query_files
+
+    query = "SELECT ?x WHERE { VALUES ?x { UNDEF } }"
+    filled = query_files.with_values(query, "x", [ox.Literal("Workers' Party", language="en"), ox.NamedNode("http://example.org/a")])
+    assert filled == "SELECT ?x WHERE { VALUES ?x { \"Workers' Party\"@en <http://example.org/a> } }"
+    assert len(list(ox.Store().query(query_files.with_values(query, "x", [])))) == 0  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="no placeholder"):
+        query_files.with_values(query, "y", [])

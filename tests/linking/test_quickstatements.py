@@ -149,3 +149,19 @@ def test_what_is_left_out_is_said_and_never_guessed(exported):
 def test_standard_output_by_default(built):
     result = run_cli("export", "--quickstatements", "--root", str(built.root))
     assert result.returncode == 0 and "Q1500016\tP1867\t18800000~100000\tS854" in result.stdout
+
+
+@pytest.mark.parametrize(("value", "stated", "plus_minus"), [
+    ("18800000", "18.8 million voters", "100000"),   # one unit of the last digit given
+    ("18800000", "", "100000"),                      # no words: from the value's trailing zeros
+    ("12000", "more than 12,000 candidates", "1000"),
+    ("100", "around 100 independent lists", "100"),
+    ("18812345", "18,812,345 voters", "1"),
+    ("2500000", "2.50 million", "10000"),
+])
+def test_uncertainty_is_one_unit_of_the_last_digit_given(value, stated, plus_minus):
+    from decimal import Decimal
+
+    from scripts.wikidata_export import uncertainty
+
+    assert uncertainty(Decimal(value), stated) == Decimal(plus_minus)
