@@ -59,7 +59,7 @@ class Theirs:
     aliases: set[str] = field(default_factory=set)
     description: str = ""
     types: dict[str, str] = field(default_factory=dict)  # Q-id -> label
-    expected_types: set[str] = field(default_factory=set)  # the expected classes it is an instance of
+    expected_types: dict[str, str] = field(default_factory=dict)  # the expected classes it is an instance of -> label
     countries: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -132,12 +132,18 @@ def score(ours: Ours, theirs: Theirs) -> Score | None:
     if not points:
         return None
     evidence = [name_evidence]
+    kind = f"{'an' if ours.kind[:1] in 'aeiou' else 'a'} {ours.kind}"
     if theirs.expected_types:
         points += TYPE_AGREES
-        evidence.append("instance of " + _named(theirs.types, theirs.expected_types) + f", as expected for a {ours.kind}")
+        direct = set(theirs.expected_types) & set(theirs.types)
+        if direct:
+            evidence.append("instance of " + _named(theirs.types, direct) + f", as expected of {kind}")
+        else:
+            evidence.append("instance of " + _named(theirs.types, theirs.types) + ", a subclass of "
+                            + _named(theirs.expected_types, theirs.expected_types) + f", as expected of {kind}")
     elif theirs.types:
         points += TYPE_DISAGREES
-        evidence.append("instance of " + _named(theirs.types, theirs.types) + f", not what a {ours.kind} is")
+        evidence.append("instance of " + _named(theirs.types, theirs.types) + f", not what {kind} is")
     else:
         evidence.append("no instance-of statement")
     if not ours.countries:

@@ -154,7 +154,7 @@ def _by_label(pool: dict[str, Theirs], endpoint: str, kind: Kind, names: Iterabl
         (item.labels if row["matchedAs"] == "label" else item.aliases).add(row["text"])
         _gather(item, row)
         if "expected" in row:
-            item.expected_types.add(_qid(row["expected"]))
+            item.expected_types[_qid(row["expected"])] = row.get("expectedLabel", "")
 
 
 def _by_class(pool: dict[str, Theirs], endpoint: str, kind: Kind, countries: list[str], timeout: float) -> None:
@@ -166,7 +166,7 @@ def _by_class(pool: dict[str, Theirs], endpoint: str, kind: Kind, countries: lis
         if "alias" in row:
             item.aliases.add(row["alias"])
         _gather(item, row)
-        item.expected_types.add(_qid(row["type"]))
+        item.expected_types[_qid(row["type"])] = row.get("typeLabel", "")
 
 
 def _gather(item: Theirs, row: remote.Row) -> None:

@@ -78,6 +78,8 @@ def test_evidence_says_why(linked):
     assert "label “Workers' Party” is our label" in best["evidence"]
     assert "political party (Q7278)" in best["evidence"] and "Algeria (Q262) is ours" in best["evidence"]
     assert "Brazil (Q99000901), not Algeria (Q262)" in brazil["evidence"]
+    communist = next(r for r in candidates(linked, "party/workers-party") if r["candidate"] == "Q99000003")
+    assert "instance of communist party (Q99000951), a subclass of political party (Q7278)" in communist["evidence"]
     fln = candidates(linked, "party/islamic-renaissance-movement")[0]
     assert "alias “Islamic Renaissance Movement”" in fln["evidence"]
 
@@ -129,9 +131,9 @@ ALGERIA = {"Q262": "Algeria"}
 
 def test_score_adds_name_type_and_country():
     ours = Ours(("Workers' Party",), (), "party", ALGERIA)
-    exact = Theirs("Q1", {"Workers' Party"}, expected_types={"Q7278"}, types={"Q7278": "political party"}, countries=ALGERIA)
+    exact = Theirs("Q1", {"Workers' Party"}, expected_types={"Q7278": "political party"}, types={"Q7278": "political party"}, countries=ALGERIA)
     assert match_score.score(ours, exact).value == 100
-    abroad = Theirs("Q2", {"Workers' Party"}, expected_types={"Q7278"}, types={"Q7278": ""}, countries={"Q155": "Brazil"})
+    abroad = Theirs("Q2", {"Workers' Party"}, expected_types={"Q7278": "political party"}, types={"Q7278": ""}, countries={"Q155": "Brazil"})
     assert match_score.score(ours, abroad).value == 60
     other_kind = Theirs("Q3", {"Workers' Party"}, types={"Q5": "human"}, countries=ALGERIA)
     assert match_score.score(ours, other_kind).value == 60
