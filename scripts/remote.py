@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -66,9 +67,9 @@ def put(url: str, body: bytes, media_type: str, timeout: float = 120.0) -> int:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as exc:
-        raise Refused(f"{url} answered {exc.code} {exc.reason}: {_body(exc)}") from exc
+        raise Refused(f"PUT {urllib.parse.unquote(url)} answered {exc.code} {exc.reason}: {_body(exc)}") from exc
     except (urllib.error.URLError, OSError) as exc:
-        raise Unreachable(f"cannot reach {url}: {_reason(exc)}") from exc
+        raise Unreachable(f"cannot reach {urllib.parse.unquote(url)}: {_reason(exc)}") from exc
 
 
 def _reason(exc: BaseException) -> str:

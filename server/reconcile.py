@@ -27,6 +27,7 @@ result of 95 or more that no other result reaches. Identifiers are paths under t
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -69,7 +70,9 @@ class Index:
         return any(wanted in self.ancestors.get(t, frozenset({t})) for t in entry.types)
 
     def type_ref(self, iri: str) -> dict[str, str]:
-        return {"id": iri, "name": self.type_names.get(iri) or _local_name(iri)}
+        """A type as the protocol shows it; classes our vocabulary does not label are named from their IRI."""
+        fallback = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _local_name(iri)).lower()  # person:Person -> "person"
+        return {"id": iri, "name": self.type_names.get(iri) or fallback}
 
 
 def _index(release: Release) -> Index:
