@@ -16,6 +16,7 @@ from server import hemicycle, quantities
 from server.view import FOAF, LABEL, ORG, OWL, RDFS, SCHEMA, TYPE, Index, Page, Source, Value
 
 INDEPENDENT_COLOUR = "#8a8f98"
+NO_SEATS_COLOUR = "#d0d7de"
 # Distinguishable on white and from one another, each dark enough for a white outline to show.
 PALETTE = ("#1f5fa8", "#c0392b", "#2e8b57", "#d4820f", "#7b4ea3", "#0f8a8a", "#b5475f", "#5d6d1e",
            "#3b7dd8", "#e0623a", "#6c8f2f", "#9c27b0", "#00796b", "#a0522d", "#5b5fc7", "#c2185b",
@@ -201,7 +202,10 @@ def _results(page: Page, iri: str, parts: list[str]) -> list[ResultRow]:
     colours = iter(PALETTE)
     for row in rows:
         independent = ek + "IndependentCandidates" in index.types(row.party.iri or "")
-        row.colour = INDEPENDENT_COLOUR if independent else next(colours, INDEPENDENT_COLOUR)
+        if ResultRow.number(row.seats) == 0:
+            row.colour = NO_SEATS_COLOUR  # not in the chart: no colour of its own to match
+        else:
+            row.colour = INDEPENDENT_COLOUR if independent else next(colours, INDEPENDENT_COLOUR)
     return rows
 
 
