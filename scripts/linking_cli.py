@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -20,6 +21,7 @@ _ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
 
 
 def _dist(root: Path) -> Path:
+    """The build folder under `root`; exits 1 with what to run when there is no build."""
     dist = root / "data" / "dist"
     if not (dist / "manifest.json").exists() or not (dist / "election-kg.nq").exists():
         click.echo(f"error: no build in {dist}; run `election-kg build` first", err=True)
@@ -27,7 +29,7 @@ def _dist(root: Path) -> Path:
     return dist
 
 
-def _fail(exc: remote.RemoteError) -> None:
+def _fail(exc: remote.RemoteError) -> NoReturn:
     click.echo(f"error: {exc}", err=True)
     sys.exit(exc.exit_code)
 
