@@ -67,7 +67,7 @@ class Tree(HTMLParser):
 
 @pytest.fixture(scope="module")
 def election(url):
-    answer = requests.get(url + ELECTION, timeout=10)
+    answer = requests.get(url + ELECTION, timeout=30)
     assert answer.status_code == 200
     return answer
 
@@ -148,7 +148,7 @@ def test_pages_embed_schema_org_and_list_alternates(url, election):
     assert "http://www.wikidata.org/entity/Q1500016" in data["sameAs"]
     links = requests.utils.parse_header_links(election.headers["Link"])
     assert {link["type"] for link in links} == {"text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"}
-    person = requests.get(url + "/page/person/louisa-hanoune", timeout=10).text
+    person = requests.get(url + "/page/person/louisa-hanoune", timeout=30).text
     assert json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', person, re.S).group(1))["@type"] == "Person"
 
 
@@ -163,7 +163,7 @@ def test_pages_embed_schema_org_and_list_alternates(url, election):
     ("election/2002-algerian-parliamentary-election", ["2002 Algerian parliamentary election"]),
 ])
 def test_generic_pages(url, path, expected):
-    answer = requests.get(f"{url}/page/{path}", timeout=10)
+    answer = requests.get(f"{url}/page/{path}", timeout=30)
     assert answer.status_code == 200
     text = Tree(answer.text).root.find("main").all_text()
     for fragment in expected:
@@ -174,14 +174,14 @@ def test_values_are_escaped(url, election):
     assert "Workers&#39; Party" in election.text or "Workers&#x27; Party" in election.text
     assert "Workers' Party<" not in election.text
     hostile = "<script>alert(1)</script>"
-    answer = requests.get(f"{url}/page/party/{quote(hostile)}", timeout=10)
+    answer = requests.get(f"{url}/page/party/{quote(hostile)}", timeout=30)
     assert answer.status_code == 404
     assert hostile not in answer.text and "&lt;script&gt;" in answer.text
 
 
 @pytest.mark.parametrize("path", [ELECTION, "/page/party/workers-party", "/ontology", "/search?q=front", "/", "/sparql"])
 def test_no_inline_scripts_and_no_external_assets(url, path):
-    html = requests.get(url + path, headers={"Accept": "text/html"}, timeout=10).text
+    html = requests.get(url + path, headers={"Accept": "text/html"}, timeout=30).text
     root = Tree(html).root
     for script in root.iter("script"):
         if script.attrs.get("type") in ("application/ld+json", "application/json"):
@@ -195,7 +195,7 @@ def test_no_inline_scripts_and_no_external_assets(url, path):
 
 
 def test_ontology_page_documents_every_term(url):
-    html = requests.get(url + "/ontology", headers={"Accept": "text/html"}, timeout=10).text
+    html = requests.get(url + "/ontology", headers={"Accept": "text/html"}, timeout=30).text
     root = Tree(html).root
     vote_share = root.find("section", id="voteShare")
     text = vote_share.all_text()
@@ -206,6 +206,6 @@ def test_ontology_page_documents_every_term(url):
 
 
 def test_home_lists_the_elections(url):
-    root = Tree(requests.get(url + "/", timeout=10).text).root
+    root = Tree(requests.get(url + "/", timeout=30).text).root
     links = [a.attrs["href"] for a in root.find("main").iter("a")]
     assert ELECTION in links

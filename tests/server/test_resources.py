@@ -19,7 +19,7 @@ FORMATS = {"ttl": ("text/turtle", "turtle"), "jsonld": ("application/ld+json", "
 
 def get(url: str, accept: str | None = None, **kwargs) -> requests.Response:
     headers = {"Accept": accept} if accept is not None else {}
-    return requests.get(url, headers=headers, allow_redirects=False, timeout=10, **kwargs)
+    return requests.get(url, headers=headers, allow_redirects=False, timeout=30, **kwargs)
 
 
 @pytest.mark.parametrize(("accept", "target"), [
@@ -71,7 +71,7 @@ def test_each_representation_parses_and_describes_the_resource(url, extension):
 
 
 def test_following_the_redirect_gives_the_data(url):
-    answer = requests.get(f"{url}/id/{PARTY}", headers={"Accept": "text/turtle"}, timeout=10)
+    answer = requests.get(f"{url}/id/{PARTY}", headers={"Accept": "text/turtle"}, timeout=30)
     assert answer.status_code == 200 and answer.url.endswith(f"/data/{PARTY}.ttl")
     graph = Graph().parse(data=answer.text, format="turtle")
     assert (URIRef(BASE + "id/" + PARTY), RDF.type, EK.PoliticalParty) in graph
@@ -98,7 +98,7 @@ def test_every_representation_links_to_the_others(url):
     "election/2007-algerian-parliamentary-election/turnout",
 ])
 def test_other_kinds_of_resource_dereference(url, path):
-    answer = requests.get(f"{url}/id/{path}", headers={"Accept": "application/n-triples"}, timeout=10)
+    answer = requests.get(f"{url}/id/{path}", headers={"Accept": "application/n-triples"}, timeout=30)
     assert answer.status_code == 200
     graph = Graph().parse(data=answer.text, format="nt")
     assert len(list(graph.predicate_objects(URIRef(BASE + "id/" + path)))) > 0

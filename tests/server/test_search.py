@@ -9,7 +9,7 @@ BASE = "http://127.0.0.1:5000/"
 
 
 def search(url: str, text: str) -> dict:
-    answer = requests.get(f"{url}/search.json", params={"q": text}, timeout=10)
+    answer = requests.get(f"{url}/search.json", params={"q": text}, timeout=30)
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("application/json")
     return answer.json()
 
@@ -49,15 +49,15 @@ def test_each_resource_is_listed_once_and_best_matches_first(url):
 def test_empty_and_unmatched_queries(url):
     assert search(url, "")["results"] == []
     assert search(url, "zzzz-nothing")["count"] == 0
-    too_long = requests.get(f"{url}/search.json", params={"q": "x" * 500}, timeout=10)
+    too_long = requests.get(f"{url}/search.json", params={"q": "x" * 500}, timeout=30)
     assert too_long.status_code == 400
 
 
 def test_search_negotiates_html_or_json(url):
-    as_json = requests.get(f"{url}/search", params={"q": "sadi"}, headers={"Accept": "application/json"}, timeout=10)
+    as_json = requests.get(f"{url}/search", params={"q": "sadi"}, headers={"Accept": "application/json"}, timeout=30)
     assert as_json.headers["Content-Type"].startswith("application/json")
     assert as_json.json()["results"][0]["label"] == "Saïd Sadi"
-    as_html = requests.get(f"{url}/search", params={"q": "sadi"}, headers={"Accept": "text/html"}, timeout=10)
+    as_html = requests.get(f"{url}/search", params={"q": "sadi"}, headers={"Accept": "text/html"}, timeout=30)
     assert as_html.headers["Content-Type"].startswith("text/html")
     assert 'href="/page/person/said-sadi"' in as_html.text
     for answer in (as_json, as_html):
@@ -67,6 +67,6 @@ def test_search_negotiates_html_or_json(url):
 
 def test_the_query_is_escaped_in_the_page(url):
     hostile = '"><script>alert(1)</script>'
-    html = requests.get(f"{url}/search", params={"q": hostile}, headers={"Accept": "text/html"}, timeout=10).text
+    html = requests.get(f"{url}/search", params={"q": hostile}, headers={"Accept": "text/html"}, timeout=30).text
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
