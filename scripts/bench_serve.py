@@ -87,7 +87,7 @@ def rss_mib(pid: int) -> float:
         try:
             status = Path(f"/proc/{current}/status").read_text()
             total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
-            todo += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+            todo += [int(c) for task in Path(f"/proc/{current}/task").iterdir() for c in (task / "children").read_text().split()]
         except (OSError, AttributeError):
             continue
     return total / 1024

@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server import caching, cors, dataset, downloads, errors, health, ontology_page, query_ui, reconcile, release, resources, search, site, sparql
+from server import (
+    caching,
+    cors,
+    dataset,
+    downloads,
+    engine,
+    errors,
+    health,
+    ontology_page,
+    query_ui,
+    reconcile,
+    release,
+    resources,
+    search,
+    site,
+    sparql,
+)
 from server.settings import Settings
 
 
@@ -13,7 +29,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    release.init_app(app, settings.dist)
+    release.init_app(app, settings)
+    engine.init_app(app)
     errors.init_app(app)
     caching.init_app(app)
     cors.init_app(app)

@@ -1,17 +1,21 @@
-"""Run one read-only SPARQL query on the store and serialize its results: the only place queries run.
+"""Run one read-only SPARQL query and serialize its results: the only place endpoint queries run.
 
-Kept to one function with plain inputs (query text, dataset, media type) and bytes out, so that a
-later change can move it to a worker pool with a timeout without touching the HTTP layer.
-Serialization is pyoxigraph's own (Rust) writers, for every results and RDF format.
+Plain inputs (query text, dataset, media type), bytes out. Each query runs in a query process
+(`query_pool`) under the `query_timeout` deadline, and its serialized answer is kept in the
+result cache (`result_cache`), keyed by the normalised query, the dataset, the media type and
+the data version, so a new build never serves an old answer. Serialization is pyoxigraph's own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
+from flask import Flask, current_app
 
 from server import errors
+from server.query_pool import Job, QueryFailed, QueryPool, QueryTimeout
+from server.release import get_release
+from server.result_cache import ResultCache, normalise
 
 
 @dataclass(frozen=True)
@@ -23,20 +27,34 @@ class Dataset:
     named: tuple[str, ...] | None = None
 
 
-def execute(store: ox.Store, query: str, dataset: Dataset, media_type: str, base_iri: str | None = None) -> bytes:
-    """The results of `query`, serialized as `media_type`; ApiError 400 if pyoxigraph rejects the query."""
-    try:
-        results = store.query(
-            query,
-            base_iri=base_iri,
-            use_default_graph_as_union=dataset.default is None,
-            default_graph=None if dataset.default is None else [ox.NamedNode(g) for g in dataset.default],
-            named_graphs=None if dataset.named is None else [ox.NamedNode(g) for g in dataset.named],
-        )
-        if isinstance(results, ox.QueryTriples):
-            return results.serialize(format=ox.RdfFormat.from_media_type(media_type))
-        return results.serialize(format=ox.QueryResultsFormat.from_media_type(media_type))
-    except SyntaxError as exc:
-        raise errors.bad_request(f"the query is not valid SPARQL: {exc}") from exc
-    except OSError as exc:  # raised for a failed SERVICE call: the store itself is in memory
-        raise errors.bad_gateway(f"a SERVICE call failed: {exc}") from exc
+@dataclass
+class Engine:
+    version: str
+    pool: QueryPool
+    cache: ResultCache
+
+    def execute(self, query: str, dataset: Dataset, media_type: str, base_iri: str | None = None) -> tuple[bytes, bool]:
+        """(serialized results, whether they came from the cache). Raises ApiError for the client."""
+        job = Job(query, dataset.default, dataset.named, media_type, base_iri)
+        key = (self.version, normalise(query), dataset.default, dataset.named, media_type, base_iri)
+        try:
+            return self.cache.get_or_compute(key, lambda: self.pool.run(job))
+        except SyntaxError as exc:
+            raise errors.bad_request(f"the query is not valid SPARQL: {exc}") from exc
+        except QueryTimeout as exc:
+            raise errors.query_timeout(str(exc)) from exc
+        except QueryFailed as exc:
+            raise errors.bad_gateway(f"the query failed: {exc}") from exc
+
+
+def init_app(app: Flask) -> None:
+    settings = app.config["SETTINGS"]
+    with app.app_context():
+        release = get_release()
+    pool = QueryPool(release.spec, settings.query_workers, settings.query_timeout)
+    pool.start()  # workers load the store now, not on the first query
+    app.extensions["election_kg.engine"] = Engine(release.version, pool, ResultCache(settings.result_cache_size))
+
+
+def get_engine() -> Engine:
+    return current_app.extensions["election_kg.engine"]

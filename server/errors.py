@@ -66,6 +66,11 @@ def bad_gateway(message: str) -> ApiError:
     return ApiError(502, message)
 
 
+def query_timeout(message: str) -> ApiError:
+    """503: the query's worker was stopped at the deadline. Documented in the README; not a crash."""
+    return ApiError(503, f"{message}; simplify the query (add LIMIT, narrow its patterns) or download the dumps")
+
+
 def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     """The answer for `status` with `message`, in the format the request's Accept header prefers."""
     try:

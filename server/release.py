@@ -15,7 +15,8 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Flask, current_app
 
-DUMP = "election-kg.nq"
+from server.settings import Settings
+from server.store import DUMP, StoreSpec, open_store
 
 
 class ReleaseError(RuntimeError):
@@ -26,7 +27,8 @@ class ReleaseError(RuntimeError):
 class Release:
     folder: Path
     manifest: dict[str, Any]
-    store: ox.Store
+    store: ox.Store  # for the pages' own queries; the endpoint's run in the query pool
+    spec: StoreSpec
 
     @property
     def version(self) -> str:
@@ -44,7 +46,7 @@ class Release:
         return self.folder / name
 
 
-def load_release(folder: Path) -> Release:
+def load_release(folder: Path, settings: Settings | None = None) -> Release:
     """Load and check a build folder; raise ReleaseError with what is wrong and what to run."""
     folder = folder.resolve()
     manifest_path = folder / "manifest.json"
@@ -62,19 +64,25 @@ def load_release(folder: Path) -> Release:
             raise ReleaseError(f"{path} is listed in the manifest but missing; rebuild with `election-kg build`")
         if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
             raise ReleaseError(f"{path} does not match its SHA-256 in the manifest (damaged or edited); rebuild with `election-kg build`")
-    store = ox.Store()
+    spec = StoreSpec(folder, manifest["base"], _disk_location(manifest, settings) if settings else None)
     try:
-        store.load(path=str(folder / DUMP), format=ox.RdfFormat.N_QUADS)
-        if (folder / "ontology.ttl").exists():
-            store.load(path=str(folder / "ontology.ttl"), format=ox.RdfFormat.TURTLE,
-                       to_graph=ox.NamedNode(manifest["base"] + "graph/ontology"))
+        store = open_store(spec)
     except (SyntaxError, OSError, ValueError) as exc:
         raise ReleaseError(f"cannot load {folder / DUMP}: {exc}") from exc
-    return Release(folder, manifest, store)
+    return Release(folder, manifest, store, spec)
 
 
-def init_app(app: Flask, folder: Path) -> None:
-    app.extensions["election_kg.release"] = load_release(folder)
+def _disk_location(manifest: dict[str, Any], settings: Settings) -> Path | None:
+    mode = settings.store
+    if mode not in ("memory", "disk", "auto"):
+        raise ReleaseError(f"the store setting must be 'memory', 'disk' or 'auto', not {mode!r}")
+    if mode == "memory" or (mode == "auto" and manifest.get("quads", manifest["triples"]) < settings.disk_threshold):
+        return None
+    return settings.stores / manifest["dataVersion"]
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    app.extensions["election_kg.release"] = load_release(settings.dist, settings)
 
 
 def get_release() -> Release:

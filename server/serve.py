@@ -37,10 +37,12 @@ def serve_command(host: str, port: int, workers: int | None, dist: Path | None) 
     """Serve the published build over HTTP."""
     settings = Settings.from_env(**({"dist": dist} if dist else {}), **({"workers": workers} if workers else {}))
     try:
-        load_release(settings.dist)  # fail here, clearly, rather than in every worker
+        load_release(settings.dist, settings)  # fail here, clearly (and build an on-disk store once), not in every worker
     except ReleaseError as exc:
         raise click.ClickException(str(exc)) from exc
     os.environ.update(settings.to_env())
-    click.echo(f"serving {settings.dist} on http://{host}:{port}/ with {settings.workers} workers")
-    _Gunicorn({"bind": f"{host}:{port}", "workers": settings.workers, "worker_class": "sync",
-               "accesslog": "-", "errorlog": "-", "timeout": int(settings.query_timeout) + 20}).run()
+    click.echo(f"serving {settings.dist} on http://{host}:{port}/ with {settings.workers} HTTP workers x {settings.threads} threads, "
+               f"{settings.query_workers} query processes each, {settings.query_timeout:g} s query deadline")
+    _Gunicorn({"bind": f"{host}:{port}", "workers": settings.workers, "worker_class": "gthread", "threads": settings.threads,
+               "accesslog": "-", "errorlog": "-", "timeout": int(settings.query_timeout) + 20,
+               "limit_request_line": 8190}).run()

@@ -22,13 +22,19 @@ def _setting(default: Any, help: str) -> Any:
 class Settings:
     dist: Path = _setting(ROOT / "data" / "dist", "Folder of the published build (dumps and manifest.json) to serve.")
     queries: Path = _setting(ROOT / "data" / "queries", "Folder of example SPARQL queries (.rq) shown in the query page.")
-    query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
+    query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before its worker process is killed (answer: 503).")
+    query_workers: int = _setting(2, "Query processes per HTTP worker (each runs one query at a time, under the deadline).")
+    store: str = _setting("auto", "Where the data lives: 'memory' (each process loads the dump), 'disk' (one on-disk store, "
+                                  "opened read-only by every process) or 'auto' (disk past `disk_threshold` triples).")
+    disk_threshold: int = _setting(200_000, "Triple count from which the 'auto' store goes on disk.")
+    stores: Path = _setting(ROOT / "data" / ".stores", "Folder of the on-disk stores, one per data version.")
     max_query_length: int = _setting(20_000, "Longest SPARQL query text accepted, in characters.")
     max_body_bytes: int = _setting(100_000, "Largest request body accepted, in bytes.")
     result_cache_size: int = _setting(512, "How many query results the in-memory cache keeps (0 turns it off).")
     service_allowlist: tuple[str, ...] = _setting(("https://query.wikidata.org/sparql",),
                                                   "SPARQL endpoints a query may call with SERVICE.")
-    workers: int = _setting(2, "WSGI worker processes started by `election-kg serve`.")
+    workers: int = _setting(2, "HTTP worker processes started by `election-kg serve` (gunicorn).")
+    threads: int = _setting(8, "Threads per HTTP worker (gunicorn gthread workers); they wait on the query processes.")
     yasgui: Path = _setting(ROOT / "node_modules" / "@zazuko" / "yasgui" / "build",
                             "Folder of the YASGUI build served to the query page (installed by `npm ci` from package-lock.json).")
 

@@ -80,8 +80,9 @@ def _answer(query: protocol.Query, release: Release, settings: Settings) -> Resp
     dataset = _dataset(query, shape, _endpoint().graphs)
     offers, canonical = (GRAPH_OFFERS, GRAPH_TYPES) if shape.returns_graph else (RESULT_OFFERS, RESULT_TYPES)
     media_type = canonical[negotiation.select(request.headers.get("Accept"), query.format, offers)]
-    body = engine.execute(release.store, query.text, dataset, media_type, base_iri=release.base)
+    body, hit = engine.get_engine().execute(query.text, dataset, media_type, base_iri=release.base)
     response = Response(body, mimetype=media_type)
+    response.headers["X-Cache"] = "hit" if hit else "miss"
     response.vary.add("Accept")
     return response
 

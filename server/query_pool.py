@@ -1,0 +1,114 @@
+"""Run SPARQL queries in worker processes with a hard deadline.
+
+pyoxigraph cannot cancel a running query, so every query from the endpoint runs in a pebble
+process pool: past its deadline the process is killed (its CPU is released at once) and pebble
+starts a replacement, while queries in other processes go on. A worker killed from outside
+(SIGKILL, OOM) is replaced the same way and the query is retried once on a fresh worker, so
+the client never sees the crash. Workers start from a forkserver, never by forking the
+multi-threaded HTTP worker, and open the store themselves (see `store.open_store`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import signal
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from pebble import ProcessExpired, ProcessPool
+
+from server.store import StoreSpec, open_store
+
+
+class QueryTimeout(Exception):
+    """The query ran past its deadline and its worker was killed."""
+
+
+class QueryFailed(Exception):
+    """The query could not run (SERVICE failure, store error); the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Job:
+    query: str
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    media_type: str
+    base_iri: str | None
+
+
+_STORE: ox.Store | None = None  # one per worker process, opened by _initialise
+
+
+def _initialise(spec: StoreSpec) -> None:
+    global _STORE
+    # pebble stops a worker with SIGTERM and a Python handler, which cannot run while pyoxigraph
+    # is inside a query: it would wait 3 s more before SIGKILL. The default action ends it at once.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _STORE = open_store(spec)
+
+
+def run_job(store: ox.Store, job: Job) -> bytes:
+    """Evaluate and serialize with pyoxigraph's own writers. Raises SyntaxError for a bad query."""
+    results = store.query(
+        job.query,
+        base_iri=job.base_iri,
+        use_default_graph_as_union=job.default_graphs is None,
+        default_graph=None if job.default_graphs is None else [ox.NamedNode(g) for g in job.default_graphs],
+        named_graphs=None if job.named_graphs is None else [ox.NamedNode(g) for g in job.named_graphs],
+    )
+    if isinstance(results, ox.QueryTriples):
+        return results.serialize(format=ox.RdfFormat.from_media_type(job.media_type))
+    return results.serialize(format=ox.QueryResultsFormat.from_media_type(job.media_type))
+
+
+def _run_in_worker(job: Job) -> bytes:
+    assert _STORE is not None, "worker not initialised"
+    try:
+        return run_job(_STORE, job)
+    except OSError as exc:  # a failed SERVICE call or a store read error: keep only the message
+        raise QueryFailed(str(exc)) from None
+
+
+class QueryPool:
+    """A pool of query processes for one HTTP worker process, started on first use."""
+
+    def __init__(self, spec: StoreSpec, workers: int, timeout: float) -> None:
+        self.spec, self.workers, self.timeout = spec, workers, timeout
+        self._pool: ProcessPool | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self._get()
+
+    def _get(self) -> ProcessPool:
+        with self._lock:
+            if self._pool is None or not self._pool.active:
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["server.query_pool"])
+                self._pool = ProcessPool(max_workers=self.workers, initializer=_initialise, initargs=(self.spec,), context=context)
+                atexit.register(self.close)
+            return self._pool
+
+    def run(self, job: Job) -> bytes:
+        for attempt in (1, 2):
+            future = self._get().schedule(_run_in_worker, args=(job,), timeout=self.timeout)
+            try:
+                return future.result()
+            except FutureTimeout:
+                raise QueryTimeout(f"the query ran for more than {self.timeout:g} s and was stopped") from None
+            except (ProcessExpired, BrokenProcessPool):  # killed from outside; a broken pool is replaced by _get
+                if attempt == 2:
+                    raise QueryFailed("the query worker stopped unexpectedly twice; try again") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.stop()
+                self._pool.join(timeout=5)
+                self._pool = None
