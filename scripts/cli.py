@@ -19,7 +19,7 @@ def main() -> None:
 
 @main.command("build")
 @click.option("--base", default=iris.CANONICAL_BASE, show_default=True, help="Base IRI of the published resources.")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=ROOT, show_default=True,
+@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=ROOT, show_default=True,
               help="Project folder holding ontology/, shapes/ and data/.")
 def build_command(base: str, root: Path) -> None:
     """Ingest every article in data/sources/, validate, and publish the dumps to data/dist/."""

@@ -83,8 +83,9 @@ def _neighbour_election(w: SourceWriter, record: ElectionRecord, year: Sourced[i
     return node
 
 
-def _quantity(w: SourceWriter, node: URIRef, excerpts: list[URIRef], stated: str, unit: str) -> URIRef:
+def _quantity(w: SourceWriter, node: URIRef, excerpts: list[URIRef], label: str, stated: str, unit: str) -> URIRef:
     w.fact(node, RDF.type, EK.Quantity, excerpts)
+    w.fact(node, RDFS.label, Literal(label, lang="en"), excerpts)
     w.fact(node, EK.statedAs, Literal(stated), excerpts)
     w.fact(node, SCHEMA_UNIT, Literal(unit), excerpts)
     w.derived(node, excerpts)
@@ -96,13 +97,13 @@ def _add_turnout(w: SourceWriter, record: ElectionRecord, election: URIRef) -> N
     if not turnout:
         return
     ex = w.lines(turnout.percent)
-    value = _quantity(w, iris.election_part(election, "turnout"), ex, turnout.percent.entry.value, "percent")
+    value = _quantity(w, iris.election_part(election, "turnout"), ex, "turnout", turnout.percent.entry.value, "percent")
     w.fact(value, SCHEMA_VALUE, typed(turnout.percent.value), ex)
     w.fact(election, EK.turnout, value, ex)
     if turnout.change:
         raw = turnout.percent.entry.value
         stated = raw[raw.index("(") + 1:raw.rindex(")")].strip() if "(" in raw else str(turnout.change.value)
-        change = _quantity(w, iris.election_part(election, "turnout-change"), ex, stated, "percentage points")
+        change = _quantity(w, iris.election_part(election, "turnout-change"), ex, "turnout change", stated, "percentage points")
         w.fact(change, EK.magnitude, typed(turnout.change.value), ex)
         w.fact(election, EK.turnoutChange, change, ex)
         if turnout.direction:
@@ -128,6 +129,8 @@ def _add_office(w: SourceWriter, record: ElectionRecord, election: URIRef) -> No
         node = iris.election_part(election, f"{iris.slug(office.title.value)}-{when}")
         person = _entity(w, iris.person(holder.value), PERSON, holder.value, w.lines(holder), title=holder.value)
         w.fact(node, RDF.type, EK.OfficeHolding, w.lines(holder))
+        w.fact(node, RDFS.label, Literal(f"{office.title.value} {when} the election: {strip_disambiguation(holder.value)}", lang="en"),
+               w.lines(holder, office.title))
         w.fact(node, ORG.member, person, w.lines(holder))
         w.fact(node, EK.post, post, w.lines(office.title))
         w.fact(node, EK.election, election, w.lines(holder))
@@ -173,6 +176,8 @@ def _add_row(w: SourceWriter, record: ElectionRecord, election: URIRef, row: Con
         w.fact(person, FOAF.name, Literal(strip_disambiguation(row.leader.value)), w.lines(row.leader))
         leadership = iris.election_part(election, f"leadership-{contestant.rsplit('/', 1)[-1]}")
         w.fact(leadership, RDF.type, EK.Leadership, w.lines(row.leader))
+        w.fact(leadership, RDFS.label, Literal(f"{strip_disambiguation(row.leader.value)}, leader of the "
+                                                f"{strip_disambiguation(row.name.value)}", lang="en"), w.lines(row.leader, row.name))
         w.fact(leadership, ORG.member, person, w.lines(row.leader))
         w.fact(leadership, ORG.organization, contestant, w.lines(row.leader) + name_ex)
         w.fact(leadership, ORG.role, PARTY_LEADER, w.lines(row.leader))
