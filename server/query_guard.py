@@ -12,6 +12,7 @@ the union of all graphs, so the endpoint passes them to it explicitly.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,9 +54,15 @@ def _nodes(tree: Any) -> Iterator[CompValue]:
             stack.extend(node)
 
 
+# rdflib's parser (pyparsing, with a shared packrat cache) is not thread-safe, and HTTP workers
+# run several request threads: concurrent parses fail at random. One parse at a time per process.
+_PARSER = threading.Lock()
+
+
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        with _PARSER:
+            parseUpdate(text)
     except Exception:  # any failure of the update parser just means "not an update"
         return False
     return True
@@ -67,7 +74,8 @@ def read_query(text: str, base: str) -> QueryShape:
     if not text.strip():
         raise errors.bad_request("the query is empty")
     try:
-        algebra = translateQuery(parseQuery(text), base=base).algebra
+        with _PARSER:
+            algebra = translateQuery(parseQuery(text), base=base).algebra
     except Exception as exc:  # rdflib reports bad queries with several exception types (pyparsing's, bare Exception)
         if _is_update(text):
             raise errors.forbidden("this is a SPARQL Update; the endpoint is read-only and runs queries only") from exc

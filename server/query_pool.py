@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.util
 import signal
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -91,6 +92,10 @@ class QueryPool:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(["server.query_pool"])
                 self._pool = ProcessPool(max_workers=self.workers, initializer=_initialise, initargs=(self.spec,), context=context)
+                # The HTTP worker may itself be a multiprocessing child (granian's workers are): at its exit,
+                # multiprocessing joins its children *before* atexit runs, and would wait on the pool forever.
+                # Finalizers with an exit priority run first, so stop the pool there (atexit covers other hosts).
+                multiprocessing.util.Finalize(self, self.close, exitpriority=10)
                 atexit.register(self.close)
             return self._pool
 

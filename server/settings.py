@@ -28,13 +28,16 @@ class Settings:
                                   "opened read-only by every process) or 'auto' (disk past `disk_threshold` triples).")
     disk_threshold: int = _setting(200_000, "Triple count from which the 'auto' store goes on disk.")
     stores: Path = _setting(ROOT / "data" / ".stores", "Folder of the on-disk stores, one per data version.")
+    store_endpoint: str = _setting("", "SPARQL 1.1 query URL of a remote store holding the build's graphs (pushed with "
+                                       "`election-kg load --gsp`); when set, every page and query reads it instead of `store`. "
+                                       "Oxigraph server: http://HOST:PORT/query.")
     max_query_length: int = _setting(20_000, "Longest SPARQL query text accepted, in characters.")
     max_body_bytes: int = _setting(100_000, "Largest request body accepted, in bytes.")
     result_cache_size: int = _setting(512, "How many query results the in-memory cache keeps (0 turns it off).")
     service_allowlist: tuple[str, ...] = _setting(("https://query.wikidata.org/sparql",),
                                                   "SPARQL endpoints a query may call with SERVICE.")
-    workers: int = _setting(2, "HTTP worker processes started by `election-kg serve` (gunicorn).")
-    threads: int = _setting(8, "Threads per HTTP worker (gunicorn gthread workers); they wait on the query processes.")
+    workers: int = _setting(2, "HTTP worker processes started by `election-kg serve` (granian).")
+    threads: int = _setting(8, "Threads per HTTP worker (granian blocking threads); they wait on the query processes.")
     yasgui: Path = _setting(ROOT / "node_modules" / "@zazuko" / "yasgui" / "build",
                             "Folder of the YASGUI build served to the query page (installed by `npm ci` from package-lock.json).")
 

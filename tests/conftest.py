@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -81,11 +82,12 @@ class LiveServer:
     dist: Path
 
 
-def start_server(dist: Path, env: dict[str, str] | None = None, workers: int = 2) -> LiveServer:
+def start_server(dist: Path, env: dict[str, str] | None = None, workers: int = 2, args: tuple[str, ...] = ()) -> LiveServer:
     port = free_port()
     process = subprocess.Popen(
-        [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--dist", str(dist)],
+        [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--dist", str(dist), *args],
         cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, so that stop_server can end the workers too
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -104,14 +106,21 @@ def start_server(dist: Path, env: dict[str, str] | None = None, workers: int = 2
 def stop_server(server: LiveServer) -> None:
     server.process.terminate()
     try:
-        server.process.wait(timeout=10)
+        server.process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        server.process.kill()
+        pass
+    try:
+        os.killpg(server.process.pid, signal.SIGKILL)  # anything left of the group: workers, query processes
+    except ProcessLookupError:
+        pass
+    server.process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def live_server(built: Built) -> Iterator[LiveServer]:
-    """election-kg serve (gunicorn, real worker processes) on a free loopback port."""
-    server = start_server(built.dist)
-    yield server
-    stop_server(server)
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def live_server(request: pytest.FixtureRequest, built: Built) -> Iterator[LiveServer]:
+    """election-kg serve (real worker processes) on a free loopback port, once per store back end: the embedded
+    pyoxigraph store, then a real Oxigraph server read through the SPARQL protocol (see tests/backends.py)."""
+    from tests.backends import serving  # it builds on this module's helpers
+
+    with serving(request.param, built.dist) as server:
+        yield server
