@@ -1,10 +1,16 @@
-"""Query helpers shared by the tests (SPARQL over the built graph, as users would ask)."""
+"""Query helpers shared by the tests (SPARQL over the built graph, as users would ask).
+
+rdflib evaluates these queries, so they run `offline()`: no FROM, SERVICE or LOAD in a test query
+can read a file or reach the network.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rdflib import Graph
+
+from scripts.offline import offline
 
 PREFIXES = """
 PREFIX ek: <http://127.0.0.1:5000/ontology#>
@@ -30,9 +36,11 @@ PREFIX organisation: <http://127.0.0.1:5000/id/organisation/>
 
 def rows(graph: Graph, query: str, **bindings: Any) -> list[dict[str, Any]]:
     """SELECT rows as dicts of Python values (None for unbound)."""
-    result = graph.query(PREFIXES + query, initBindings=bindings or None)
-    return [{str(var): (row[var].toPython() if row[var] is not None else None) for var in result.vars} for row in result]
+    with offline():
+        result = graph.query(PREFIXES + query, initBindings=bindings or None)
+        return [{str(var): (row[var].toPython() if row[var] is not None else None) for var in result.vars} for row in result]
 
 
 def ask(graph: Graph, query: str) -> bool:
-    return bool(graph.query(PREFIXES + query).askAnswer)
+    with offline():
+        return bool(graph.query(PREFIXES + query).askAnswer)

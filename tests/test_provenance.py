@@ -7,6 +7,7 @@ from rdflib import RDF, Graph
 from rdflib.namespace import PROV
 
 from scripts.article import read_article
+from scripts.offline import offline
 from scripts.vocab import EK
 from tests.helpers import ask, rows
 
@@ -47,8 +48,9 @@ def _fact_triples(graph: Graph):
 def test_every_fact_triple_is_reified_with_an_excerpt(graph):
     missing = []
     for s, p, o in _fact_triples(graph):
-        derived = list(graph.query("""SELECT ?x WHERE { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?x }""",
-                                   initBindings={"s": s, "p": p, "o": o}, initNs={"rdf": RDF, "prov": PROV}))
+        with offline():
+            derived = list(graph.query("""SELECT ?x WHERE { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?x }""",
+                                       initBindings={"s": s, "p": p, "o": o}, initNs={"rdf": RDF, "prov": PROV}))
         if not derived:
             missing.append((s, p, o))
     assert missing == []
