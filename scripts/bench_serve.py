@@ -79,18 +79,35 @@ def stop(server: Server) -> None:
             server.process.kill()
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its children (gunicorn workers), in MiB."""
-    total, todo = 0, [pid]
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (HTTP workers, forkservers, query processes)."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
             todo += [int(c) for task in Path(f"/proc/{current}/task").iterdir() for c in (task / "children").read_text().split()]
-        except (OSError, AttributeError):
+        except OSError:
             continue
-    return total / 1024
+    return found
+
+
+def _memory_kib(pid: int, field: str, source: str) -> int:
+    try:
+        match = re.search(rf"^{field}:\s+(\d+) kB", Path(f"/proc/{pid}/{source}").read_text(), re.M)
+    except OSError:
+        return 0
+    return int(match.group(1)) if match else 0
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process tree, in MiB (shared pages counted once per process)."""
+    return sum(_memory_kib(p, "VmRSS", "status") for p in process_tree(pid)) / 1024
+
+
+def pss_mib(pid: int) -> float:
+    """Proportional set size of a process tree, in MiB: shared pages split between their users, so it adds up."""
+    return sum(_memory_kib(p, "Pss", "smaps_rollup") for p in process_tree(pid)) / 1024
 
 
 def wrk_script(query: str, folder: Path, name: str) -> Path:
@@ -191,7 +208,8 @@ def main() -> None:
                 start(server, probe)
                 if server.name == "oxigraph in-memory":
                     load_in_memory(server, args.dist)
-                print(f"started {server.name} on {server.url} (RSS {rss_mib(server.process.pid):.0f} MiB)", flush=True)
+                print(f"started {server.name} on {server.url} (RSS {rss_mib(server.process.pid):.0f} MiB, "
+                      f"PSS {pss_mib(server.process.pid):.0f} MiB)", flush=True)
             for round_no in range(1, args.rounds + 1):
                 for connections in (1, 16):
                     for name in queries:
@@ -199,14 +217,14 @@ def main() -> None:
                             results.setdefault((server.name, name, connections), []).append(
                                 run_wrk(server.url, scripts[name], connections, args.seconds))
                 print(f"round {round_no} done", flush=True)
-            memory = {s.name: rss_mib(s.process.pid) for s in servers if s.process}
+            memory = {s.name: (rss_mib(s.process.pid), pss_mib(s.process.pid)) for s in servers if s.process}
         finally:
             for server in servers:
                 stop(server)
     report(servers, queries, results, memory, args.rounds)
 
 
-def report(servers: list[Server], queries: dict[str, str], results: dict, memory: dict[str, float], rounds: int) -> None:
+def report(servers: list[Server], queries: dict[str, str], results: dict, memory: dict[str, tuple[float, float]], rounds: int) -> None:
     reference = "oxigraph in-memory"
     for connections in (1, 16):
         print(f"\n## concurrency {connections} (median over {rounds} rounds; requests/s, p50 ms, p99 ms)")
@@ -222,7 +240,7 @@ def report(servers: list[Server], queries: dict[str, str], results: dict, memory
                 errors = sum(r[3] for r in runs)
                 cells.append(f"{rps:,.0f} / {p50:.1f} / {p99:.1f}" + (f" ({errors} non-2xx)" if errors else ""))
             print(f"| {name} | " + " | ".join(cells) + " |")
-        print("\n| server | geometric mean req/s | ratio to oxigraph in-memory (median of per-round ratios) | RSS MiB |")
+        print("\n| server | geometric mean req/s | ratio to oxigraph in-memory (median of per-round ratios) | RSS / PSS MiB |")
         print("|---|---|---|---|")
         for server in servers:
             per_round = []
@@ -232,7 +250,8 @@ def report(servers: list[Server], queries: dict[str, str], results: dict, memory
                 ref = geomean([results[(reference, q, connections)][i][0] for q in queries]) if has_reference else math.nan
                 per_round.append(mine / ref if ref else math.nan)
             mean = geomean([statistics.median(r[0] for r in results[(server.name, q, connections)]) for q in queries])
-            print(f"| {server.name} | {mean:,.0f} | {statistics.median(per_round):.2f}x | {memory.get(server.name, math.nan):.0f} |")
+            rss, pss = memory.get(server.name, (math.nan, math.nan))
+            print(f"| {server.name} | {mean:,.0f} | {statistics.median(per_round):.2f}x | {rss:.0f} / {pss:.0f} |")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import click
 from granian import Granian
 from granian.constants import Interfaces
 
-from server.release import ReleaseError, load_release
+from server.release import VERIFIED, ReleaseError, load_release
 from server.settings import Settings
 
 
@@ -39,10 +39,12 @@ def serve_command(host: str, port: int, workers: int | None, dist: Path | None, 
     settings = Settings.from_env(**({"dist": dist} if dist else {}), **({"workers": workers} if workers else {}),
                                  **({"store_endpoint": store_endpoint} if store_endpoint else {}))
     try:
-        load_release(settings.dist, settings)  # fail here, clearly (and build an on-disk store once), not in every worker
+        release = load_release(settings.dist, settings)  # fail here, clearly (and build an on-disk store once), not in every worker
     except ReleaseError as exc:
         raise click.ClickException(str(exc)) from exc
     os.environ.update(settings.to_env())
+    os.environ[VERIFIED] = f"{release.folder}:{release.version}"  # workers need not hash the dumps again
+    del release
     click.echo(f"serving {settings.dist} on http://{host}:{port}/ with {settings.workers} HTTP workers x {settings.threads} threads, "
                f"{settings.query_workers} query processes each, {settings.query_timeout:g} s query deadline"
                + (f", data read from the store at {settings.store_endpoint}" if settings.store_endpoint else ""))
