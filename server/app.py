@@ -16,6 +16,7 @@ from server import (
     query_ui,
     reconcile,
     release,
+    remote_store,
     resources,
     search,
     site,
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     release.init_app(app, settings)
     engine.init_app(app)
     errors.init_app(app)
+    remote_store.init_app(app)  # a page the remote store (if any) could not answer: 502
     caching.init_app(app)
     cors.init_app(app)
     app.register_blueprint(health.blueprint)

@@ -16,8 +16,9 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Flask, current_app
 
+from server import remote_store
 from server.settings import Settings
-from server.store import DUMP, StoreSpec, open_store
+from server.store import DUMP, ONTOLOGY, StoreSpec, ontology_graph, open_store
 
 
 class ReleaseError(RuntimeError):
@@ -28,7 +29,7 @@ class ReleaseError(RuntimeError):
 class Release:
     folder: Path
     manifest: dict[str, Any]
-    store: ox.Store  # for the pages' own queries; the endpoint's run in the query pool
+    store: ox.Store | remote_store.RemoteStore  # for the pages' own queries; the endpoint's run in the query pool
     spec: StoreSpec
 
     @property
@@ -69,11 +70,34 @@ def load_release(folder: Path, settings: Settings | None = None) -> Release:
             raise ReleaseError(f"{path} is listed in the manifest but missing; rebuild with `election-kg build`")
         if not verified and hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
             raise ReleaseError(f"{path} does not match its SHA-256 in the manifest (damaged or edited); rebuild with `election-kg build`")
+    if settings is not None and settings.store_endpoint:
+        return _remote_release(folder, manifest, settings)
     spec = StoreSpec(folder, manifest["base"], _disk_location(manifest, settings) if settings else None)
     try:
         store = open_store(spec)
     except (SyntaxError, OSError, ValueError) as exc:
         raise ReleaseError(f"cannot load {folder / DUMP}: {exc}") from exc
+    return Release(folder, manifest, store, spec)
+
+
+def _remote_release(folder: Path, manifest: dict[str, Any], settings: Settings) -> Release:
+    """The release read from the store at `store_endpoint`, once it is seen to hold the build's graphs."""
+    endpoint = settings.store_endpoint
+    expected = dict(manifest["graphs"])
+    if (folder / ONTOLOGY).exists():
+        expected[ontology_graph(manifest["base"])] = len(set(ox.parse(path=str(folder / ONTOLOGY), format=ox.RdfFormat.TURTLE)))
+    # the pool's deadline fires first for the endpoint's queries (503); this one bounds the pages'
+    spec = StoreSpec(folder, manifest["base"], remote=remote_store.RemoteSpec(endpoint, tuple(sorted(expected)), settings.query_timeout + 5))
+    store = open_store(spec)
+    assert isinstance(store, remote_store.RemoteStore)
+    try:
+        found = remote_store.graph_sizes(store)
+    except (SyntaxError, OSError) as exc:
+        raise ReleaseError(f"cannot read the store at {endpoint}: {exc}; is it a SPARQL 1.1 query URL (Oxigraph server: "
+                           "http://HOST:PORT/query)?") from exc
+    if problems := remote_store.differences(found, expected):
+        raise ReleaseError(f"the store at {endpoint} does not hold build {manifest['dataVersion']} of {folder}: " + "; ".join(problems)
+                           + "; load it with `election-kg load --gsp URL` (the store's Graph Store Protocol URL)")
     return Release(folder, manifest, store, spec)
 
 

@@ -1,5 +1,8 @@
 """Open the release's dataset as a pyoxigraph store: in memory for small data, on disk for large.
 
+A deployment that outgrows one machine keeps the data in a SPARQL 1.1 store of its own instead
+(`serve --store-endpoint`): every process then reads it through `remote_store.RemoteStore`.
+
 In memory, each process loads the N-Quads dump (the seed takes milliseconds). Past a size the
 dump is bulk-loaded once into an on-disk store under `data/.stores/<data version>/`, which every
 process then opens read-only: they share the operating system's page cache instead of each
@@ -15,6 +18,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from server.remote_store import RemoteSpec, RemoteStore
+
 DUMP = "election-kg.nq"
 ONTOLOGY = "ontology.ttl"
 
@@ -26,6 +31,7 @@ class StoreSpec:
     folder: Path  # the build folder (data/dist resolved to data/.builds/<version>)
     base: str
     disk: Path | None = None  # the on-disk store, or None for in memory
+    remote: RemoteSpec | None = None  # a remote SPARQL store holding the build's graphs (then `disk` is unused)
 
 
 def ontology_graph(base: str) -> str:
@@ -57,7 +63,9 @@ def prepare_disk_store(spec: StoreSpec) -> None:
         staging.rename(spec.disk)
 
 
-def open_store(spec: StoreSpec) -> ox.Store:
+def open_store(spec: StoreSpec) -> ox.Store | RemoteStore:
+    if spec.remote is not None:
+        return RemoteStore(spec.remote)
     if spec.disk is not None:
         prepare_disk_store(spec)
         return ox.Store.read_only(str(spec.disk))
