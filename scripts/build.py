@@ -6,6 +6,7 @@ under data/.builds/ and data/dist (a symlink) is switched to it only at the end.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -145,8 +146,6 @@ def build(settings: BuildSettings, log: Any = print) -> dict[str, Any]:
                                      iris.rebase(NAMESPACE, settings.base), extra)
         dumps.publish(staging, settings.dist)
     except BaseException:
-        import shutil
-
         shutil.rmtree(staging, ignore_errors=True)
         raise
     log(f"built {manifest['triples']} triples from {len(built.articles)} article(s) in "

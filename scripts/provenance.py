@@ -8,7 +8,10 @@ their excerpts directly; entities (parties, people) are ek:mentionedIn them.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
@@ -24,8 +27,6 @@ CURATORS = iris.agent("election-kg curators")
 
 def wikipedia_url(title: str) -> URIRef:
     """The English Wikipedia address of a page title, by Wikipedia's own title-to-URL rule."""
-    from urllib.parse import quote
-
     return URIRef(WIKIPEDIA + quote(title.strip().replace(" ", "_"), safe="_(),'!-.:"))
 
 
@@ -117,9 +118,6 @@ class SourceWriter:
 
 def typed(value: object) -> Literal:
     """Literals with the datatypes the shapes expect (integers as xsd:integer, decimals as xsd:decimal)."""
-    from datetime import date
-    from decimal import Decimal
-
     if isinstance(value, bool):
         return Literal(value, datatype=XSD.boolean)
     if isinstance(value, int):
