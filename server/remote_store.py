@@ -133,7 +133,7 @@ def _read(media_type: str, body: bytes) -> Results:
                 for _ in answer:
                     pass
         except SyntaxError as exc:
-            raise RemoteStoreError(f"the store's answer stopped or is damaged ({exc}): {_tail(body)}") from None
+            raise RemoteStoreError(f"the store stopped in the middle of its answer: {_tail(body)} (what it sent does not parse: {exc})") from None
         return ox.parse_query_results(body, results_format)  # read again: the check consumed the first
     rdf_format = ox.RdfFormat.from_media_type(media_type)
     if rdf_format is not None:
@@ -142,7 +142,7 @@ def _read(media_type: str, body: bytes) -> Results:
         try:
             graph.load(body, format=rdf_format)
         except SyntaxError as exc:
-            raise RemoteStoreError(f"the store's answer stopped or is damaged ({exc}): {_tail(body)}") from None
+            raise RemoteStoreError(f"the store stopped in the middle of its answer: {_tail(body)} (what it sent does not parse: {exc})") from None
         return graph.query("CONSTRUCT WHERE { ?s ?p ?o }")
     raise RemoteStoreError(f"the store answered with {media_type}, which is neither SPARQL results nor RDF")
 
