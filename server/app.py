@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from server import (
+    budget,
     caching,
     cors,
     dataset,
@@ -19,6 +20,7 @@ from server import (
     remote_store,
     resources,
     search,
+    security_headers,
     site,
     sparql,
 )
@@ -32,10 +34,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     release.init_app(app, settings)
     engine.init_app(app)
+    budget.init_app(app)  # per-client query time, shared by the worker processes: 429 past it
     errors.init_app(app)
     remote_store.init_app(app)  # a page the remote store (if any) could not answer: 502
     caching.init_app(app)
     cors.init_app(app)
+    security_headers.init_app(app)  # CSP, nosniff, no framing, no referrer: on every response
     app.register_blueprint(health.blueprint)
     sparql.init_app(app)
     dataset.init_app(app)

@@ -14,7 +14,8 @@ from flask import Flask, Response, request
 
 METHODS = "GET, HEAD, POST, OPTIONS"
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since, Range"
-EXPOSED_HEADERS = "ETag, Last-Modified, Link, Content-Location, Content-Encoding, Content-Length, Vary, Location"
+EXPOSED_HEADERS = ("ETag, Last-Modified, Link, Content-Location, Content-Encoding, Content-Length, Vary, Location, "
+                   "Retry-After, X-SPARQL-MaxRows, X-Result-Truncated")
 _TOKEN_LIST = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$")
 
 

@@ -1,6 +1,7 @@
 """Run one read-only SPARQL query and serialize its results: the only place endpoint queries run.
 
-Plain inputs (query text, dataset, media type), bytes out. Each query runs in a query process
+Plain inputs (query text, dataset, media type), an `Answer` out (bytes, whether the results were cut
+at `max_result_rows`, and the query process's time). Each query runs in a query process
 (`query_pool`) under the `query_timeout` deadline, and its serialized answer is kept in the
 result cache (`result_cache`), keyed by the normalised query, the dataset, the media type and
 the data version, so a new build never serves an old answer. Serialization is pyoxigraph's own.
@@ -16,6 +17,7 @@ from server import errors
 from server.query_pool import Job, QueryFailed, QueryPool, QueryTimeout
 from server.release import get_release
 from server.result_cache import ResultCache, normalise
+from server.result_cap import Answer
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,11 @@ class Engine:
     version: str
     pool: QueryPool
     cache: ResultCache
+    max_rows: int = 0  # results are cut past this many rows (see `result_cap`)
 
-    def execute(self, query: str, dataset: Dataset, media_type: str, base_iri: str | None = None) -> tuple[bytes, bool]:
-        """(serialized results, whether they came from the cache). Raises ApiError for the client."""
-        job = Job(query, dataset.default, dataset.named, media_type, base_iri)
+    def execute(self, query: str, dataset: Dataset, media_type: str, base_iri: str | None = None) -> tuple[Answer, bool]:
+        """(the answer, whether it came from the cache). Raises ApiError for the client."""
+        job = Job(query, dataset.default, dataset.named, media_type, base_iri, self.max_rows)
         key = (self.version, normalise(query), dataset.default, dataset.named, media_type, base_iri)
         try:
             return self.cache.get_or_compute(key, lambda: self.pool.run(job))
@@ -53,7 +56,7 @@ def init_app(app: Flask) -> None:
         release = get_release()
     pool = QueryPool(release.spec, settings.query_workers, settings.query_timeout)
     pool.start()  # workers load the store now, not on the first query
-    app.extensions["election_kg.engine"] = Engine(release.version, pool, ResultCache(settings.result_cache_size))
+    app.extensions["election_kg.engine"] = Engine(release.version, pool, ResultCache(settings.result_cache_size), settings.max_result_rows)
 
 
 def get_engine() -> Engine:

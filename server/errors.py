@@ -58,6 +58,11 @@ def too_large(message: str) -> ApiError:
     return ApiError(413, message)
 
 
+def too_many_requests(message: str, retry_after: int) -> ApiError:
+    """429: the client's query budget is spent (see `budget`); Retry-After says when it may query again."""
+    return ApiError(429, message, {"Retry-After": str(retry_after)})
+
+
 def unsupported_media_type(message: str, accepted: Iterable[str]) -> ApiError:
     return ApiError(415, message, {"Accept-Post": ", ".join(accepted)})
 

@@ -15,13 +15,16 @@ import multiprocessing
 import multiprocessing.util
 import signal
 import threading
+import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
 
+from server import result_cap
+from server.result_cap import Answer
 from server.store import StoreSpec, open_store
 
 
@@ -40,6 +43,7 @@ class Job:
     named_graphs: tuple[str, ...] | None
     media_type: str
     base_iri: str | None
+    max_rows: int = 0  # cut the results past this many rows or triples (0: never)
 
 
 _STORE: ox.Store | None = None  # one per worker process, opened by _initialise
@@ -53,8 +57,10 @@ def _initialise(spec: StoreSpec) -> None:
     _STORE = open_store(spec)
 
 
-def run_job(store: ox.Store, job: Job) -> bytes:
-    """Evaluate and serialize with pyoxigraph's own writers. Raises SyntaxError for a bad query."""
+def run_job(store: ox.Store, job: Job) -> Answer:
+    """Evaluate and serialize with pyoxigraph's own writers, cut at `job.max_rows` (see `result_cap`).
+    Raises SyntaxError for a bad query."""
+    started = time.perf_counter()
     results = store.query(
         job.query,
         base_iri=job.base_iri,
@@ -62,12 +68,11 @@ def run_job(store: ox.Store, job: Job) -> bytes:
         default_graph=None if job.default_graphs is None else [ox.NamedNode(g) for g in job.default_graphs],
         named_graphs=None if job.named_graphs is None else [ox.NamedNode(g) for g in job.named_graphs],
     )
-    if isinstance(results, ox.QueryTriples):
-        return results.serialize(format=ox.RdfFormat.from_media_type(job.media_type))
-    return results.serialize(format=ox.QueryResultsFormat.from_media_type(job.media_type))
+    answer = result_cap.serialize(results, job.media_type, job.max_rows)
+    return replace(answer, seconds=time.perf_counter() - started)
 
 
-def _run_in_worker(job: Job) -> bytes:
+def _run_in_worker(job: Job) -> Answer:
     assert _STORE is not None, "worker not initialised"
     try:
         return run_job(_STORE, job)
@@ -99,7 +104,7 @@ class QueryPool:
                 atexit.register(self.close)
             return self._pool
 
-    def run(self, job: Job) -> bytes:
+    def run(self, job: Job) -> Answer:
         for attempt in (1, 2):
             future = self._get().schedule(_run_in_worker, args=(job,), timeout=self.timeout)
             try:

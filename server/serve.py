@@ -9,12 +9,14 @@ that dies is respawned, and SIGHUP reloads the workers (a new build is picked up
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
 from granian import Granian
 from granian.constants import Interfaces
 
+from server import budget
 from server.release import VERIFIED, ReleaseError, load_release
 from server.settings import Settings
 
@@ -42,6 +44,8 @@ def serve_command(host: str, port: int, workers: int | None, dist: Path | None, 
         release = load_release(settings.dist, settings)  # fail here, clearly (and build an on-disk store once), not in every worker
     except ReleaseError as exc:
         raise click.ClickException(str(exc)) from exc
+    if settings.query_budget > 0 and not settings.budget_store:  # one budget per client across all workers
+        settings = replace(settings, budget_store=str(budget.shared_store()))
     os.environ.update(settings.to_env())
     os.environ[VERIFIED] = f"{release.folder}:{release.version}"  # workers need not hash the dumps again
     del release

@@ -33,6 +33,13 @@ class Settings:
                                        "Oxigraph server: http://HOST:PORT/query.")
     max_query_length: int = _setting(20_000, "Longest SPARQL query text accepted, in characters.")
     max_body_bytes: int = _setting(100_000, "Largest request body accepted, in bytes.")
+    max_result_rows: int = _setting(10_000, "Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer carries; past it the "
+                                            "results are cut, still valid, and `X-SPARQL-MaxRows` says so (0: no cap).")
+    query_budget: float = _setting(60.0, "Seconds of query time one client (IP address) may use per `query_budget_window`; "
+                                         "past it queries get 429 with Retry-After (0: no budget).")
+    query_budget_window: float = _setting(60.0, "Seconds over which the query budget refills.")
+    budget_store: str = _setting("", "SQLite file in which the HTTP worker processes share the clients' budgets; "
+                                     "`election-kg serve` makes a fresh one per run (empty: one per process).")
     result_cache_size: int = _setting(512, "How many query results the in-memory cache keeps (0 turns it off).")
     service_allowlist: tuple[str, ...] = _setting(("https://query.wikidata.org/sparql",),
                                                   "SPARQL endpoints a query may call with SERVICE.")

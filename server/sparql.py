@@ -4,8 +4,10 @@ The view is a short match on the operation the request asks for (see `protocol`)
 - an update, in any form: 403, nothing runs;
 - no query: the service description for RDF clients, the query page (`query_ui`) for browsers;
 - a query: check its size, read it (`query_guard`: form, dataset, SERVICE calls), pick the
-  format from its form (results or graph) and the request, run it (`engine`), answer.
-Every refusal is raised as an `errors` helper and happens before the query runs.
+  format from its form (results or graph) and the request, check the client's query-time
+  budget (`budget`), run it (`engine`), charge its time, answer.
+Every refusal is raised as an `errors` helper and happens before the query runs. An answer cut at
+`max_result_rows` (`result_cap`) says so in `X-SPARQL-MaxRows` and `X-Result-Truncated`.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, Response, current_app, request
 
 from scripts import formats
-from server import engine, errors, negotiation, protocol, query_guard, query_ui, rdf_document, service_description
+from server import budget, engine, errors, negotiation, protocol, query_guard, query_ui, rdf_document, service_description
 from server.rdf_document import RdfDocument
 from server.release import Release, get_release
+from server.result_cap import Answer
 from server.settings import Settings
 
 blueprint = Blueprint("sparql", __name__)
@@ -79,12 +82,37 @@ def _answer(query: protocol.Query, release: Release, settings: Settings) -> Resp
     query_guard.check_services(shape, settings.service_allowlist)
     dataset = _dataset(query, shape, _endpoint().graphs)
     offers, canonical = (GRAPH_OFFERS, GRAPH_TYPES) if shape.returns_graph else (RESULT_OFFERS, RESULT_TYPES)
-    media_type = canonical[negotiation.select(request.headers.get("Accept"), query.format, offers)]
-    body, hit = engine.get_engine().execute(query.text, dataset, media_type, base_iri=release.base)
-    response = Response(body, mimetype=media_type)
+    try:
+        media_type = canonical[negotiation.select(request.headers.get("Accept"), query.format, offers)]
+    except (negotiation.NotAcceptable, negotiation.UnknownFormat):
+        query_guard.parsed_shape(query.text, release.base)  # a query that does not parse is told so first (400)
+        raise
+    client = request.remote_addr or "unknown"
+    budget.check(client)
+    answer, hit = _run(query.text, dataset, media_type, release, settings, client)
+    response = Response(answer.body, mimetype=media_type)
     response.headers["X-Cache"] = "hit" if hit else "miss"
+    if answer.cut_at is not None:
+        response.headers["X-SPARQL-MaxRows"] = str(answer.cut_at)
+        response.headers["X-Result-Truncated"] = (f"the results were cut at {answer.cut_at} rows (the server's max_result_rows); "
+                                                  "page through them with ORDER BY, LIMIT and OFFSET, or download the dumps")
     response.vary.add("Accept")
     return response
+
+
+def _run(text: str, dataset: engine.Dataset, media_type: str, release: Release, settings: Settings, client: str) -> tuple[Answer, bool]:
+    """Run the query and charge its time to the client: the query process's time, the whole deadline
+    for a query stopped there, nothing for a cached answer."""
+    try:
+        answer, hit = engine.get_engine().execute(text, dataset, media_type, base_iri=release.base)
+    except errors.ApiError as exc:
+        if exc.status == 503:
+            budget.charge(client, settings.query_timeout)
+        if exc.status == 400:  # pyoxigraph refused it; rdflib's message, when it refuses it too, says more
+            raise query_guard.explain_refusal(text, release.base, exc) from exc
+        raise
+    budget.charge(client, 0.0 if hit else answer.seconds)
+    return answer, hit
 
 
 def _dataset(query: protocol.Query, shape: query_guard.QueryShape, known: frozenset[str]) -> engine.Dataset:
