@@ -99,8 +99,10 @@ def _remote_release(folder: Path, manifest: dict[str, Any], settings: Settings, 
         raise ReleaseError(f"cannot read the store at {endpoint}: {exc}; is it a SPARQL 1.1 query URL (Oxigraph server: "
                            "http://HOST:PORT/query)?") from exc
     if problems := remote_store.differences(found, expected):
-        raise ReleaseError(f"the store at {endpoint} does not hold build {manifest['dataVersion']} of {folder}: " + "; ".join(problems)
-                           + "; load it with `election-kg load --gsp URL` (the store's Graph Store Protocol URL)")
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        gsp = endpoint.removesuffix("/query") + "/store" if endpoint.endswith("/query") else "URL"
+        raise ReleaseError(f"the store at {endpoint} does not hold build {manifest['dataVersion']} of {folder}: {shown}; "
+                           f"load it with `election-kg load --gsp {gsp}` (the store's Graph Store Protocol URL)")
     return Release(folder, manifest, store, spec)
 
 

@@ -166,7 +166,7 @@ def test_start_up_refuses_a_store_without_the_build(built):
             load_release(built.dist, _settings(built.dist, empty.query))
         message = str(caught.value)
         assert f"the store at {empty.query} does not hold build" in message
-        assert f"graph <{ARTICLE}> is missing" in message and "election-kg load --gsp" in message
+        assert f"graph <{ARTICLE}> is missing" in message and f"election-kg load --gsp {empty.store}" in message
         # the command says the same and stops
         result = run_cli("serve", "--port", str(free_port()), "--dist", str(built.dist), "--store-endpoint", empty.query)
         assert result.returncode == 1
