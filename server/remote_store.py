@@ -21,6 +21,7 @@ address, which is the deployment's business; the log does.
 from __future__ import annotations
 
 import ast
+import http.client
 import logging
 import math
 import re
@@ -121,6 +122,9 @@ class RemoteStore:
         except (urllib.error.URLError, OSError) as exc:
             log.warning("store %s unreachable: %s", self.spec.endpoint, exc)
             raise RemoteStoreError(f"the store could not be reached ({_reason(exc)})") from None
+        except http.client.HTTPException as exc:  # the connection broke in the middle of the body
+            log.warning("store %s: %r", self.spec.endpoint, exc)
+            raise RemoteStoreError("the store's answer was cut off") from None
 
 
 def _read(media_type: str, body: bytes) -> Results:

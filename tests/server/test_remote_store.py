@@ -8,6 +8,8 @@ is missing, partial, unreachable or stops in the middle of an answer.
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -213,3 +215,23 @@ def test_a_store_that_goes_away_makes_pages_and_queries_502_not_500(built):
         assert store.query not in page.text + query.text
     finally:
         stop_server(live)
+
+
+def test_a_connection_broken_midway_is_a_remote_store_error():
+    """A store that promises 1000 bytes and hangs up after 9: never a 500."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+
+        def answer_half() -> None:
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                                   b"Content-Length: 1000\r\n\r\n{\"head\": ")
+
+        thread = threading.Thread(target=answer_half)
+        thread.start()
+        store = RemoteStore(RemoteSpec(f"http://127.0.0.1:{port}/query", (LINKS,), 5))
+        with pytest.raises(RemoteStoreError, match="cut off"):
+            store.query("ASK {}", use_default_graph_as_union=True)
+        thread.join(timeout=5)
