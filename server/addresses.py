@@ -58,11 +58,15 @@ def link_header(items: list[Alternate]) -> str:
     return ", ".join(item.link_header() for item in items)
 
 
+LINKED_SCHEMES = ("http:", "https:")  # a `javascript:` or `data:` IRI in the data must never become a live link
+
+
 def href(base: str, iri: str) -> str:
-    """Where a link to `iri` should point from our pages: our own page for our IRIs, the IRI otherwise."""
+    """Where a link to `iri` should point from our pages: our own page for our IRIs, the IRI otherwise
+    (http and https only; any other IRI links nowhere)."""
     path = resource_path(base, iri)
     if path is not None:
         return page_url(path)
     if iri.startswith(base):  # the vocabulary (`{base}ontology#term`), graphs, the dataset
         return "/" + iri[len(base):]
-    return iri
+    return iri if iri.lower().startswith(LINKED_SCHEMES) else "#"

@@ -18,6 +18,7 @@ from server import (
     reconcile,
     release,
     remote_store,
+    request_limits,
     resources,
     search,
     security_headers,
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     engine.init_app(app)
     budget.init_app(app)  # per-client query time, shared by the worker processes: 429 past it
     errors.init_app(app)
+    request_limits.init_app(app)  # headers past max_header_bytes: 431
     remote_store.init_app(app)  # a page the remote store (if any) could not answer: 502
     caching.init_app(app)
     cors.init_app(app)

@@ -33,6 +33,7 @@ class Settings:
                                        "Oxigraph server: http://HOST:PORT/query.")
     max_query_length: int = _setting(20_000, "Longest SPARQL query text accepted, in characters.")
     max_body_bytes: int = _setting(100_000, "Largest request body accepted, in bytes.")
+    max_header_bytes: int = _setting(16_384, "Largest total size of a request's headers (names and values), in bytes (431 past it).")
     max_result_rows: int = _setting(10_000, "Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer carries; past it the "
                                             "results are cut, still valid, and `X-SPARQL-MaxRows` says so (0: no cap).")
     query_budget: float = _setting(60.0, "Seconds of query time one client (IP address) may use per `query_budget_window`; "

@@ -45,7 +45,7 @@ class Listener:
                 except OSError:
                     self.received.append(b"(connected)")
 
-    def wait_quiet(self, seconds: float = 0.5) -> list[bytes]:
+    def wait_quiet(self, seconds: float = 0.2) -> list[bytes]:
         """What was received, after giving a late connection `seconds` to arrive."""
         time.sleep(seconds)
         return list(self.received)
