@@ -5,6 +5,10 @@ CDN), with the example queries of data/queries/ one click away.
 module also serves YASGUI's files under `/-/yasgui/` and each example as `/queries/{name}.rq`, so
 that every example has its own URL.
 
+YASGUI's results table inserts one `<style>` element of its own (a fixed text in yasgui.min.js). The
+page's Content-Security-Policy allows exactly that text by its SHA-256, read from the installed
+build, so no other inline style (and no inline script) can run on the page.
+
 An example is a `.rq` file whose first line is `# title: ...` and whose next comment lines say what
 it answers. Examples are written against the canonical base and rebased to the release's base, like
 the server's own queries.
@@ -12,21 +16,25 @@ the server's own queries.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
 from scripts.iris import CANONICAL_BASE
-from server import errors
+from server import errors, security_headers
 from server.release import get_release
 
 blueprint = Blueprint("query_ui", __name__)
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
+INJECTED_STYLE = re.compile(r"createStyle\([\w$]+,`([^`\\$]*)`\)")  # the style texts YASGUI's code inserts verbatim
 
 
 @dataclass(frozen=True)
@@ -59,13 +67,26 @@ def examples() -> list[Example]:
     return [read_example(path, base) for path in sorted(folder.glob("*.rq"))]
 
 
+@lru_cache(maxsize=4)
+def injected_style_hashes(folder: Path) -> tuple[str, ...]:
+    """CSP sources ('sha256-...') for the `<style>` texts the installed YASGUI build inserts."""
+    script = folder / "yasgui.min.js"
+    if not script.exists():
+        return ()
+    return tuple(f"'sha256-{base64.b64encode(hashlib.sha256(found.group(1).encode()).digest()).decode()}'"
+                 for found in INJECTED_STYLE.finditer(script.read_text(encoding="utf-8")))
+
+
 def page() -> Response:
     """The YASGUI page (the HTML answer of `/sparql` without a query)."""
     found = examples()
-    installed = all((current_app.config["SETTINGS"].yasgui / name).exists() for name in YASGUI_FILES)
+    folder: Path = current_app.config["SETTINGS"].yasgui
+    installed = all((folder / name).exists() for name in YASGUI_FILES)
     html = render_template("query.html", examples=found, installed=installed,
                            examples_json=json.dumps([asdict(e) for e in found]).replace("<", "\\u003c"))
-    return Response(html, mimetype="text/html")
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = security_headers.content_security_policy(style_hashes=injected_style_hashes(folder))
+    return response
 
 
 @blueprint.get("/-/yasgui/<name>")

@@ -2,7 +2,8 @@
 
 - `Content-Security-Policy`: scripts, styles, images and fonts from this origin only; no inline
   script, no inline style, no `eval`, no plugins, no `<base>` rewriting, forms post here only,
-  fetches go to this origin only (YASGUI queries `/sparql`). The pages hold no inline script:
+  fetches go to this origin only (YASGUI queries `/sparql`). The query page alone also allows, by
+  hash, the one `<style>` element YASGUI's results table inserts (see `query_ui`). The pages hold no inline script:
   JSON-LD and the query page's examples are data blocks (`type="application/(ld+)json"`), which
   browsers never execute, so the policy needs no hashes. Escaping (Jinja's autoescape) keeps
   markup out of the pages; this policy is the second line if a value ever slipped through.
@@ -33,8 +34,11 @@ POLICY = {
 FRAMEABLE = ("/reconcile/preview",)  # shown by OpenRefine in a frame: see the module docstring
 
 
-def content_security_policy(frameable: bool = False) -> str:
-    policy = {**POLICY, "frame-ancestors": "*"} if frameable else POLICY
+def content_security_policy(frameable: bool = False, style_hashes: tuple[str, ...] = ()) -> str:
+    """The policy; `style_hashes` ('sha256-...') allow those exact inline `<style>` texts (see `query_ui`)."""
+    policy = {**POLICY, "frame-ancestors": "*"} if frameable else dict(POLICY)
+    if style_hashes:
+        policy["style-src"] = " ".join((POLICY["style-src"], *style_hashes))
     return "; ".join(f"{name} {value}" for name, value in policy.items())
 
 

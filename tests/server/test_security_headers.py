@@ -9,7 +9,9 @@ import urllib.parse
 import pytest
 import requests
 
-from server.security_headers import CSP
+from server.query_ui import injected_style_hashes
+from server.security_headers import CSP, content_security_policy
+from server.settings import Settings
 from tests.server.test_pages import Tree
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -35,7 +37,10 @@ RESPONSES = [
 def test_every_response_carries_the_security_headers(url, method, path, data, headers, status):
     answer = requests.request(method, url + path, data=data, headers=headers, timeout=30, allow_redirects=False)
     assert answer.status_code == status
-    assert answer.headers["Content-Security-Policy"] == CSP
+    if path == "/sparql" and method == "GET":  # the query page: the same policy, plus YASGUI's one hashed <style>
+        assert answer.headers["Content-Security-Policy"] == content_security_policy(style_hashes=injected_style_hashes(Settings().yasgui))
+    else:
+        assert answer.headers["Content-Security-Policy"] == CSP
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
     assert answer.headers["X-Frame-Options"] == "DENY"
     assert answer.headers["Referrer-Policy"] == "no-referrer"
@@ -47,6 +52,15 @@ def test_the_policy_allows_no_inline_script_no_eval_and_no_framing():
     assert "unsafe" not in CSP and "*" not in CSP.replace("'self'", "")
     assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'" and directives["base-uri"] == "'none'"
     assert directives["default-src"] == "'none'"
+
+
+def test_the_query_page_allows_only_yasguis_own_style_by_hash(url):
+    policy = requests.get(url + "/sparql", headers={"Accept": BROWSER}, timeout=30).headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    hashes = injected_style_hashes(Settings().yasgui)
+    assert len(hashes) == 1 and hashes[0].startswith("'sha256-")
+    assert directives["style-src"] == "'self' " + hashes[0]
+    assert directives["script-src"] == "'self'" and "unsafe" not in policy
 
 
 def test_only_the_reconciliation_preview_may_be_framed(url):
