@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
@@ -159,8 +159,9 @@ def _summary(outcome: Outcome) -> str:
     return f"validated in {outcome.seconds:.2f} s: {counts}"
 
 
-def read_graph(path: Path, base: str = iris.CANONICAL_BASE) -> Graph:
-    """An RDF file as one graph (quads formats are merged), its IRIs moved back from `base`."""
+def read_graph(path: Path) -> tuple[Graph, str]:
+    """An RDF file as one graph (quads formats are merged) under the canonical base, and the base
+    it was published under."""
     if not path.is_file():
         raise InputError(f"no such file: {path}")
     fmt = formats.BY_EXTENSION.get(path.suffix.lstrip(".").lower())
@@ -178,11 +179,26 @@ def read_graph(path: Path, base: str = iris.CANONICAL_BASE) -> Graph:
             graph = Graph().parse(path, format=fmt.rdflib)
     except Exception as exc:  # each rdflib parser raises its own types; all mean a broken file
         raise InputError(f"{path} is not valid {fmt.name}: {exc}") from exc
-    return graph if base == iris.CANONICAL_BASE else _canonical(graph, base)
+    base = published_base(graph)
+    return canonical(graph, base), base
 
 
-def _canonical(graph: Graph, base: str) -> Graph:
-    """Undo the build's rebasing, since the shapes name classes and patterns under the canonical base."""
+def published_base(graph: Graph) -> str:
+    """The base a graph was published under, read off the IRI of its source documents' class."""
+    for cls in graph.objects(None, RDF.type):
+        if str(cls).endswith(_SOURCE_CLASS):
+            return str(cls)[:-len(_SOURCE_CLASS)]
+    return iris.CANONICAL_BASE
+
+
+_SOURCE_CLASS = "ontology#SourceDocument"
+
+
+def canonical(graph: Graph, base: str) -> Graph:
+    """Undo a build's --base: the shapes name classes and IRI patterns under the canonical base."""
+    if base == iris.CANONICAL_BASE:
+        return graph
+
     def move(term: Any) -> Any:
         if isinstance(term, URIRef) and str(term).startswith(base):
             return URIRef(iris.CANONICAL_BASE + str(term)[len(base):])
@@ -194,15 +210,15 @@ def _canonical(graph: Graph, base: str) -> Graph:
     return out
 
 
-def write_reports(outcome: Outcome, folder: Path) -> list[Path]:
-    """Write validation.ttl and validation.jsonld into `folder`, which git is told to ignore."""
+def write_reports(outcome: Outcome, folder: Path, base: str = iris.CANONICAL_BASE) -> list[Path]:
+    """Write validation.ttl and validation.jsonld (under `base`) into `folder`, which git is told to ignore."""
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# written by `election-kg validate`\n*\n", encoding="utf-8")
     written = []
     for name, text in (("validation.ttl", outcome.turtle()), ("validation.jsonld", outcome.jsonld())):
-        (folder / name).write_text(text, encoding="utf-8")
+        (folder / name).write_text(text.replace(iris.CANONICAL_BASE, base), encoding="utf-8")
         written.append(folder / name)
     return written
 
@@ -211,31 +227,32 @@ def write_reports(outcome: Outcome, folder: Path) -> list[Path]:
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=ROOT, show_default=True,
               help="Project folder holding ontology/, shapes/ and data/.")
-@click.option("--base", default=iris.CANONICAL_BASE, show_default=True,
-              help="Base IRI the file at PATH was published under (its IRIs are moved back to the canonical base).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for validation.ttl and validation.jsonld  [default: ROOT/data/validation]")
-def validate_command(path: Path | None, root: Path, base: str, out: Path | None) -> None:
+def validate_command(path: Path | None, root: Path, out: Path | None) -> None:
     """Check PATH (.ttl, .nt, .nq, .jsonld, .trig, .rdf), or the graph built from data/sources/, against shapes/election.ttl.
 
-    Exits 0 when there is no Violation, 1 when there is one, 2 when validation could not run.
+    A file published with another --base is moved back to the canonical base first. Exits 0 when
+    there is no Violation, 1 when there is one, 2 when validation could not run.
     """
     settings = BuildSettings(root=root)
     try:
         shapes = load_shapes(settings.shapes)
+        base = iris.CANONICAL_BASE
         if path is None:
             built = assemble(settings)
             data, ontology, title = built.union, built.ontology, f"validation of the graph built from {settings.sources}"
         else:
-            data = read_graph(path, base if base.endswith("/") else base + "/")
+            data, base = read_graph(path)
             ontology = load_ontology(settings.ontology)
             title = f"validation of {path}"
         outcome = check(data, shapes, ontology)
-        written = write_reports(outcome, out or root / "data" / "validation")
+        written = write_reports(outcome, out or root / "data" / "validation", base)
     except (BuildError, InputError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         click.echo("validation could not run", err=True)
         raise SystemExit(EXIT_CANNOT_RUN) from exc
-    click.echo(report.readable(outcome.findings, data, f"{title} ({outcome.seconds:.2f} s)"), nl=False)
+    text = report.readable(outcome.findings, data, f"{title} ({outcome.seconds:.2f} s)")
+    click.echo(text.replace(iris.CANONICAL_BASE, base), nl=False)
     click.echo(f"wrote {', '.join(str(p) for p in written)}")
     raise SystemExit(EXIT_CONFORMS if outcome.conforms else EXIT_VIOLATION)
