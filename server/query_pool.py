@@ -46,6 +46,8 @@ class Job:
     max_rows: int = 0  # cut the results past this many rows or triples (0: never)
 
 
+ATTEMPTS = 3  # runs of a query whose worker process died under it (see QueryPool.run)
+
 _STORE: ox.Store | None = None  # one per worker process, opened by _initialise
 
 
@@ -105,15 +107,19 @@ class QueryPool:
             return self._pool
 
     def run(self, job: Job) -> Answer:
-        for attempt in (1, 2):
+        # A retried query waits behind the queued ones, so under load and repeated kills its second run
+        # can meet a kill too: three runs make a client-visible failure unlikely however workers die,
+        # and still bound a query that takes its worker down by itself (out of memory) to three tries.
+        for attempt in range(1, ATTEMPTS + 1):
             future = self._get().schedule(_run_in_worker, args=(job,), timeout=self.timeout)
             try:
                 return future.result()
             except FutureTimeout:
                 raise QueryTimeout(f"the query ran for more than {self.timeout:g} s and was stopped") from None
             except (ProcessExpired, BrokenProcessPool):  # killed from outside; a broken pool is replaced by _get
-                if attempt == 2:
-                    raise QueryFailed("the query worker stopped unexpectedly twice; try again") from None
+                if attempt == ATTEMPTS:
+                    raise QueryFailed(f"the query's worker process stopped unexpectedly {ATTEMPTS} times (a query that "
+                                      "exhausts the memory does this); try again, or simplify the query") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:

@@ -60,6 +60,7 @@ def load_release(folder: Path, settings: Settings | None = None) -> Release:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         files = {entry["file"]: entry for entry in manifest["files"]}
+        files |= {entry["gzip"]["file"]: entry["gzip"] for entry in manifest["files"] if entry.get("gzip")}  # their .gz twins too
         manifest["dataVersion"], manifest["base"]
     except (ValueError, KeyError, TypeError) as exc:
         raise ReleaseError(f"{manifest_path} is not a valid build manifest ({exc}); rebuild with `election-kg build`") from exc

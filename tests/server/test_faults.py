@@ -1,0 +1,226 @@
+"""Faults: query processes killed under load, a new build served without a restart (and a failed
+one never served), and a server that refuses to start on missing or damaged dumps."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import CLI, ROOT, LiveServer, copy_project, free_port, run_cli, start_server, stop_server
+from tests.processes import query_workers
+
+JSON = {"Accept": "application/sparql-results+json"}
+MIX = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "scripts" / "bench_queries").glob("*.rq")) if "SELECT" in p.read_text()]
+MEDIUM = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d <http://www.w3.org/2000/01/rdf-schema#label> ?f }"  # some 50 ms of work
+PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # a few seconds: the square of the triple count
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _count(url: str, query: str = COUNT, timeout: float = 60) -> int:
+    answer = requests.post(url + "/sparql", data={"query": query}, headers=JSON, timeout=timeout)
+    assert answer.status_code == 200, answer.text
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
+# --- query processes killed under load ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def busy(built) -> Iterator[LiveServer]:
+    """One HTTP worker (so one pool), no result cache (every query runs), no budget (one client, much work)."""
+    server = start_server(built.dist, env={"ELECTION_KG_RESULT_CACHE_SIZE": "0", "ELECTION_KG_QUERY_BUDGET": "0"}, workers=1)
+    yield server
+    stop_server(server)
+
+
+def test_query_processes_killed_mid_load_are_replaced_and_no_request_fails(busy):
+    deadline = time.monotonic() + 6
+    failures: list[str] = []
+    answered, kills = [0], []
+
+    def client(number: int) -> None:
+        rng = random.Random(number)
+        with requests.Session() as session:
+            while time.monotonic() < deadline:
+                query = rng.choice([*MIX, MEDIUM, MEDIUM])
+                try:
+                    answer = session.post(busy.url + "/sparql", data={"query": query}, headers=JSON, timeout=30)
+                except requests.RequestException as exc:
+                    failures.append(repr(exc))
+                    continue
+                if answer.status_code != 200:
+                    failures.append(f"{answer.status_code}: {answer.text[:200]}")
+                else:
+                    answered[0] += 1
+
+    def killer() -> None:
+        rng = random.Random(7)
+        while time.monotonic() + 0.7 < deadline:
+            time.sleep(0.7)
+            if workers := query_workers(busy.process.pid):
+                victim = rng.choice(workers)
+                os.kill(victim, signal.SIGKILL)
+                kills.append(victim)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(6)] + [threading.Thread(target=killer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(kills) >= 6
+    assert failures == []
+    assert answered[0] >= 50
+    assert query_workers(busy.process.pid) and set(query_workers(busy.process.pid)).isdisjoint(kills)
+
+
+# --- a new build without a restart; a failed build never served ---------------------------------
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("reload"))
+    assert run_cli("build", "--root", str(root)).returncode == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def reloading(project) -> Iterator[LiveServer]:
+    server = start_server(project / "data" / "dist", env={"ELECTION_KG_QUERY_BUDGET": "0"}, workers=2)
+    yield server
+    stop_server(server)
+
+
+def _version(url: str) -> str:
+    return requests.get(url + "/health", timeout=10).json()["dataVersion"]
+
+
+def _wait_for_version(url: str, version: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if all(_version(url) == version for _ in range(6)):  # every worker (new connections: any of them answers)
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"the server did not switch to {version} within {seconds} s")
+
+
+def _manifest(project: Path) -> dict:
+    return json.loads((project / "data" / "dist" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_a_failed_build_never_replaces_the_served_one(project, reloading):
+    served, target = _version(reloading.url), (project / "data" / "dist").resolve()
+    broken = project / "data" / "sources" / "2002_Testland_general_election.txt"
+    broken.write_text((ROOT / "tests" / "fixtures" / "articles" / broken.name).read_text(encoding="utf-8").replace("Seats2: 4", "Seats2: -4"),
+                      encoding="utf-8")
+    try:
+        result = run_cli("build", "--root", str(project))
+        assert result.returncode == 1 and "must not be negative" in result.stderr
+    finally:
+        broken.unlink()
+    assert (project / "data" / "dist").resolve() == target
+    reloading.process.send_signal(signal.SIGHUP)  # even told to reload, the server finds the good build
+    time.sleep(3)
+    assert all(_version(reloading.url) == served for _ in range(6))
+    assert _count(reloading.url) > 0
+
+
+def test_sighup_serves_a_new_build_while_in_flight_queries_finish_on_the_old_one(project, reloading):
+    old_version, old_count = _version(reloading.url), _count(reloading.url)
+    shutil.copy(ROOT / "tests" / "fixtures" / "articles" / "2002_Testland_general_election.txt", project / "data" / "sources")
+    assert run_cli("build", "--root", str(project)).returncode == 0
+    new_version = _manifest(project)["dataVersion"]
+    assert new_version != old_version
+
+    in_flight: dict[str, int] = {}
+    slow = threading.Thread(target=lambda: in_flight.setdefault("n", _count(reloading.url, PRODUCT)))
+    failures: list[str] = []
+    polling = threading.Event()
+
+    def poll() -> None:  # meanwhile, every request is answered, by one build or the other
+        while not polling.is_set():
+            try:
+                answer = requests.get(reloading.url + "/health", timeout=10, headers={"Connection": "close"})
+                if answer.status_code != 200 or answer.json()["dataVersion"] not in (old_version, new_version):
+                    failures.append(f"{answer.status_code} {answer.text[:100]}")
+            except requests.RequestException as exc:
+                failures.append(repr(exc))
+            time.sleep(0.05)
+
+    poller = threading.Thread(target=poll)
+    slow.start()
+    poller.start()
+    time.sleep(0.5)  # the product is running in a worker of the old build
+    reloading.process.send_signal(signal.SIGHUP)
+    try:
+        _wait_for_version(reloading.url, new_version)
+        slow.join(60)
+    finally:
+        polling.set()
+        poller.join(15)
+    assert in_flight["n"] == old_count ** 2, "the in-flight query should have finished on the build it started on"
+    assert _count(reloading.url) > old_count  # the new build has the second article
+    assert failures == []
+    assert requests.get(reloading.url + "/page/election/2002-testland-general-election", timeout=30).status_code == 200
+
+
+# --- refusing to start on a damaged build -------------------------------------------------------
+
+@pytest.fixture
+def damaged(built, tmp_path) -> Path:
+    """A copy of the built release (the folder data/dist points at), to damage."""
+    copy = tmp_path / "release"
+    shutil.copytree(built.dist.resolve(), copy)
+    return copy
+
+
+def _damage_dump(folder: Path) -> None:
+    with open(folder / "election-kg.nq", "ab") as dump:
+        dump.write(b"<http://example.org/a> <http://example.org/b> .\n")
+
+
+def _unparsable_dump_with_a_matching_checksum(folder: Path) -> None:
+    import hashlib
+
+    (folder / "election-kg.nq").write_bytes(b"this is not N-Quads\n")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if entry["file"] == "election-kg.nq":
+            entry["sha256"] = hashlib.sha256(b"this is not N-Quads\n").hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda f: (f / "election-kg.nq").unlink(), "election-kg.nq is listed in the manifest but missing"),
+    (lambda f: (f / "election-kg.ttl.gz").unlink(), "election-kg.ttl.gz is listed in the manifest but missing"),
+    (_damage_dump, "election-kg.nq does not match its SHA-256 in the manifest (damaged or edited)"),
+    (lambda f: (f / "manifest.json").unlink(), "missing manifest.json"),
+    (lambda f: (f / "manifest.json").write_text("{not json", encoding="utf-8"), "is not a valid build manifest"),
+    (lambda f: (f / "manifest.json").write_text('{"files": []}', encoding="utf-8"), "is not a valid build manifest"),
+    (_unparsable_dump_with_a_matching_checksum, "cannot load"),
+    (lambda f: shutil.rmtree(f), "no build at"),
+])
+def test_serve_refuses_a_missing_or_damaged_build_with_a_clear_message(damaged, damage, message):
+    damage(damaged)
+    port = free_port()
+    process = subprocess.Popen([*CLI, "serve", "--port", str(port), "--dist", str(damaged)], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        _, stderr = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:  # it started after all: stop it and everything it spawned
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate(timeout=30)
+        raise AssertionError("the server started on a damaged build") from None
+    assert process.returncode != 0
+    assert message in stderr, stderr
+    assert "Traceback" not in stderr
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/health", timeout=2)
