@@ -16,6 +16,7 @@ from typing import Any
 from rdflib import Dataset, Graph, URIRef
 
 from scripts import dumps, iris
+from scripts import offline as _offline  # noqa: F401 - rdflib's SPARQL (the SHACL gate's) never loads FROM graphs in a build
 from scripts.article import Article, read_article
 from scripts.curated import add_curated, apply_directions
 from scripts.election_graph import add_election

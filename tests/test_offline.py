@@ -147,3 +147,14 @@ def test_only_the_guarded_thread_is_restricted(secret):
     thread.join(5)
     assert seen == [SECRET]
     assert secret.read_text(encoding="utf-8") == SECRET  # and the block is over
+
+
+@pytest.mark.parametrize("module", ["scripts.build", "server.query_guard", "server.app"])
+def test_builds_and_the_server_switch_graph_loading_off(module):
+    """In a fresh interpreter: importing the build or the server is enough."""
+    import subprocess
+    import sys
+
+    check = f"import {module}, rdflib.plugins.sparql as s; print(s.SPARQL_LOAD_GRAPHS)"
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent)
+    assert result.stdout.strip() == "False", result.stderr
