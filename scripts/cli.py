@@ -45,7 +45,7 @@ def vocab_command() -> None:
 def _register_commands() -> None:
     """Commands owned by other modules: the validator and the server (which the pipeline never imports)."""
     from scripts.linking_cli import export_command, link_command, load_command
-    from scripts.validate import validate_command
+    from scripts.validate_cli import validate_command
     from server.serve import serve_command
 
     main.add_command(serve_command)

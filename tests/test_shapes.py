@@ -258,3 +258,11 @@ def test_a_rule_message_says_the_numbers(broken):
     assert finding.value.toPython() == 390
     assert str(finding.message) == "The seats won by the results of this election sum to 390, but 389 seats were contested."
 
+
+
+def test_the_previous_assembly_rule_names_both_figures(broken):
+    [case] = [c for c in ALL_CASES if c.name == "previous-seats-do-not-sum"]
+    [finding] = [f for f in broken(BATCH_OF[case.name]).findings if f.shape == SHAPE["previous-seats-sum"]]
+    assert finding.value == URIRef(ID + "election/2002-algerian-parliamentary-election")
+    assert str(finding.message) == ("The previous seats of the results of this election sum to 389, but the election it follows "
+                                    "(2002 Algerian parliamentary election) had 380 seats contested.")

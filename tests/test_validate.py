@@ -12,7 +12,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from scripts.report import SH
-from scripts.validate import check, load_shapes, read_graph
+from scripts.validate import check, load_shapes
+from scripts.validate_cli import read_graph
 from scripts.vocab import EK
 from tests.conftest import ROOT, copy_project, run_cli
 
