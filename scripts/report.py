@@ -9,7 +9,6 @@ Turtle and JSON-LD, and a readable text grouped by severity that quotes the sour
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,17 +17,14 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, PROV
 from rdflib.term import Node
 
-from scripts import iris
+from scripts import iris, jsonld
 from scripts.vocab import EK
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES = iris.CANONICAL_BASE + "shapes#"
 REPORT = URIRef(iris.CANONICAL_BASE + "validation#report")
 SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
-PREFIXES = {
-    "sh": str(SH), "shape": SHAPES, "ek": str(EK), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
-    "prov": str(PROV), "org": "http://www.w3.org/ns/org#", "schema": "https://schema.org/",
-}
+PREFIXES = {"sh": str(SH), "shape": SHAPES, "ek": str(EK), **jsonld.PREFIXES}
 EXCERPT_CHARS = 200
 
 
@@ -130,7 +126,7 @@ def jsonld(items: list[Finding], conforms: bool) -> str:
         "sh:conforms": conforms,
         "sh:result": [_jsonld_result(f) for f in items],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return jsonld.dumps(document)
 
 
 def _jsonld_result(finding: Finding) -> dict[str, Any]:

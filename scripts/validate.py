@@ -22,12 +22,13 @@ from rdflib.query import Result
 
 from scripts import report
 from scripts.build import BuildSettings, BuiltGraph
+from scripts.curated import load_curated
 from scripts.errors import BuildError
 from scripts.report import SH, Finding
 
 
 class ShapesError(BuildError):
-    """The shapes file is missing, is not Turtle, or is not valid SHACL: nothing can be checked."""
+    """The shapes (or the ontology) are missing or cannot be used by pySHACL: nothing can be checked."""
 
 
 class ValidationFailed(BuildError):
@@ -82,14 +83,10 @@ def _prepared(text: str) -> Any:
 
 
 def load_shapes(path: Path) -> Graph:
-    """The shapes graph, or ShapesError if it is missing or not Turtle."""
+    """The shapes graph, or ShapesError if it is missing (SourceError, with its line, if it is not Turtle)."""
     if not path.is_file():
         raise ShapesError(f"no shapes file at {path}")
-    try:
-        shapes = Graph().parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises several types; all mean a broken file
-        raise ShapesError(f"{path} is not valid Turtle: {exc}") from exc
-    return shapes
+    return load_curated(path)
 
 
 def meta_validate(shapes: Graph) -> tuple[bool, str]:
@@ -101,12 +98,10 @@ def meta_validate(shapes: Graph) -> tuple[bool, str]:
 
 
 def load_ontology(path: Path) -> Graph:
-    try:
-        return Graph().parse(path, format="turtle")
-    except OSError:
-        raise
-    except Exception as exc:  # rdflib raises several types; all mean a broken file
-        raise ShapesError(f"{path} is not valid Turtle: {exc}") from exc
+    """The ontology, or ShapesError if it is missing (SourceError, with its line, if it is not Turtle)."""
+    if not path.is_file():
+        raise ShapesError(f"no ontology file at {path}")
+    return load_curated(path)
 
 
 def check(data: Graph, shapes: Graph, ontology: Graph, inference: str = "none") -> Outcome:
