@@ -17,14 +17,16 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, PROV
 from rdflib.term import Node
 
-from scripts import iris, jsonld
+from scripts import iris
+from scripts.jsonld import PREFIXES as DATA_PREFIXES
+from scripts.jsonld import dumps as dump_json
 from scripts.vocab import EK
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES = iris.CANONICAL_BASE + "shapes#"
 REPORT = URIRef(iris.CANONICAL_BASE + "validation#report")
 SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
-PREFIXES = {"sh": str(SH), "shape": SHAPES, "ek": str(EK), **jsonld.PREFIXES}
+PREFIXES = {"sh": str(SH), "shape": SHAPES, "ek": str(EK), **DATA_PREFIXES}
 EXCERPT_CHARS = 200
 
 
@@ -126,7 +128,7 @@ def jsonld(items: list[Finding], conforms: bool) -> str:
         "sh:conforms": conforms,
         "sh:result": [_jsonld_result(f) for f in items],
     }
-    return jsonld.dumps(document)
+    return dump_json(document)
 
 
 def _jsonld_result(finding: Finding) -> dict[str, Any]:
