@@ -131,10 +131,8 @@ def build(settings: BuildSettings, log: Any = print) -> dict[str, Any]:
     started = time.perf_counter()
     built = assemble(settings)
     extra = {"ontology.ttl": settings.ontology.read_text(encoding="utf-8")}
-    import importlib.util  # TEMPORARY until scripts/validate.py lands (issue 3)
-
-    if settings.validate and settings.shapes.exists() and importlib.util.find_spec("scripts.validate"):
-        from scripts.validate import gate
+    if settings.validate:
+        from scripts.validate import gate  # here, not at the top: validate imports this module
 
         extra.update(gate(built, settings, log))
     published = rebased(built, settings.base)
