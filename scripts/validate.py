@@ -20,7 +20,7 @@ from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
-from scripts import report
+from scripts import iris, report
 from scripts.build import BuildSettings, BuiltGraph
 from scripts.curated import load_curated
 from scripts.errors import BuildError
@@ -130,11 +130,15 @@ def gate(built: BuiltGraph, settings: BuildSettings, log: Callable[[str], Any]) 
     publish beside the data (the shapes and the report, under the canonical base)."""
     shapes = load_shapes(settings.shapes)
     outcome = check(built.union, shapes, built.ontology)
+
+    def published(text: str) -> str:  # what the person reads names the IRIs they will publish
+        return text.replace(iris.CANONICAL_BASE, settings.base)
+
     if not outcome.conforms:
-        raise ValidationFailed(report.readable(outcome.findings, built.union, "validation"))
+        raise ValidationFailed(published(report.readable(outcome.findings, built.union, "validation")))
     log(_summary(outcome))
     for finding in outcome.findings:
-        log(f"  {report.severity_name(finding.severity).lower()}: <{finding.focus}> {_shorten(str(finding.message), 100)}")
+        log(published(f"  {report.severity_name(finding.severity).lower()}: <{finding.focus}> {_shorten(str(finding.message), 100)}"))
     return {
         "shapes.ttl": settings.shapes.read_text(encoding="utf-8"),
         "validation.ttl": outcome.turtle(),

@@ -216,3 +216,12 @@ def test_a_rebased_build_publishes_a_rebased_report_that_validates(tmp_path):
     assert ": 0 violations, 1 warning, 1 info" in result.stdout.splitlines()[0]
     assert f"<{base}id/party/democratic-and-social-movement>" in result.stdout
     assert (tmp_path / "out" / "validation.ttl").read_text(encoding="utf-8") == (dist / "validation.ttl").read_text(encoding="utf-8")
+
+
+def test_a_rebased_build_names_the_published_iris_when_it_fails(tmp_path):
+    root = copy_project(tmp_path / "project")
+    seats_off_by_one(root)
+    result = run_cli("build", "--root", str(root), "--base", "https://elections.example.org/kg/")
+    assert result.returncode == 1
+    assert "- 2007 Algerian parliamentary election <https://elections.example.org/kg/id/election/" in result.stderr
+    assert "127.0.0.1:5000" not in result.stderr
