@@ -2,7 +2,8 @@
 
 The articles go through the real pipeline, so the graph they make has exactly the model of the
 seed (infobox rows, leaders, previous/next elections, provenance). Figures are generated to be
-consistent (seats sum to the total, majority = floor(seats/2)+1, shares sum to under 100), so the
+consistent (seats sum to the total, majority = floor(seats/2)+1, shares sum to under 100, a
+party's previous seats are what it won in the country's previous generated election), so the
 SHACL gate passes. Each article yields roughly 2,300 triples.
 
 Usage: python scripts/synthetic.py OUT_DIR --elections N [--parties P] [--seed S]
@@ -24,13 +25,15 @@ def _name(rng: random.Random, parts: int) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
 
 
-def article(country: str, year: int, parties: int, rng: random.Random, party_names: list[str], leaders: list[str]) -> str:
+def article(country: str, year: int, parties: int, rng: random.Random, party_names: list[str], leaders: list[str],
+            before: list[int] | None) -> tuple[str, list[int]]:
+    """One article and the seats each party won; `before` is what they won at the previous election, if generated."""
     seats = rng.randint(parties * 3, parties * 12)
     shares = [rng.random() + 0.05 for _ in range(parties)]
     scale = rng.uniform(85, 99) / sum(shares)
     won = [int(seats * s / sum(shares)) for s in shares]
     won[0] += seats - sum(won)
-    previous = [rng.randint(0, max(1, w * 2)) for w in won]
+    previous = before if before is not None else [rng.randint(0, max(1, w * 2)) for w in won]
     lines = [f"= {year} {country} parliamentary election =", "", "Infobox", f"- Country: {country}",
              f"- Previous Election: {year - 5}", f"- Next Election: {year + 5}",
              f"- Seats For Election: All {seats} seats in the {country} Assembly", f"- Majority Seats: {seats // 2 + 1}",
@@ -42,7 +45,7 @@ def article(country: str, year: int, parties: int, rng: random.Random, party_nam
             lines += [f"- Leader{n + 1}: {leaders[n]}"]
         lines += [f"- Percentage{n + 1}: {shares[n] * scale:.2f}", f"- Seats{n + 1}: {won[n]}", f"- Last Election{n + 1}: {previous[n]}"]
     lines += ["", f"Parliamentary elections were held in {country} in May {year}.", ""]
-    return "\n".join(lines)
+    return "\n".join(lines), won
 
 
 def generate(out: Path, elections: int, parties: int = 24, seed: int = 7) -> list[Path]:
@@ -51,6 +54,7 @@ def generate(out: Path, elections: int, parties: int = 24, seed: int = 7) -> lis
     out.mkdir(parents=True, exist_ok=True)
     per_country = 5
     paths: list[Path] = []
+    won: list[int] | None = None
     for index in range(elections):
         country_no, year_no = divmod(index, per_country)
         country_rng = random.Random(f"{seed}-{country_no}")
@@ -58,8 +62,9 @@ def generate(out: Path, elections: int, parties: int = 24, seed: int = 7) -> lis
         party_names = [f"{country_rng.choice(WORDS)} {country_rng.choice(WORDS)} of {country} {k + 1}" for k in range(parties)]
         leaders = [f"{_name(country_rng, 2)} {_name(country_rng, 3)}" for _ in range(parties // 3)]
         year = 1990 + 5 * year_no
+        text, won = article(country, year, parties, rng, party_names, leaders, won if year_no else None)
         path = out / f"{year}_{country}_parliamentary_election.txt"
-        path.write_text(article(country, year, parties, rng, party_names, leaders), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
 
