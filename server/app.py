@@ -14,6 +14,7 @@ from server import (
     errors,
     health,
     ontology_page,
+    quality,
     query_ui,
     reconcile,
     release,
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     sparql.init_app(app)
     dataset.init_app(app)
     app.register_blueprint(downloads.blueprint)
-    for pages in (site, resources, search, ontology_page, query_ui):  # Linked Data: IRIs, pages, search, vocabulary, query page
+    for pages in (site, resources, search, ontology_page, quality, query_ui):  # IRIs, pages, search, vocabulary, shapes, query page
         app.register_blueprint(pages.blueprint)
     app.register_blueprint(reconcile.blueprint)  # /reconcile: the Reconciliation Service API (OpenRefine)
     return app
