@@ -22,10 +22,24 @@ def descendants(pid: int) -> list[int]:
 
 
 def _is_forkserver(pid: int) -> bool:
+    return b"forkserver" in _command(pid)
+
+
+def _command(pid: int) -> bytes:
     try:
-        return b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
-        return False
+        return b""
+
+
+def http_workers(server_pid: int) -> list[int]:
+    """The server's HTTP worker processes: the children forked with its own command line."""
+    command = _command(server_pid)
+    return [worker for worker in children(server_pid) if _command(worker) == command]
+
+
+def alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists()
 
 
 def query_workers(server_pid: int) -> list[int]:

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from tests.conftest import CLI, ROOT, LiveServer, copy_project, free_port, run_cli, start_server, stop_server
-from tests.processes import query_workers
+from tests.processes import alive, http_workers, query_workers
 
 JSON = {"Accept": "application/sparql-results+json"}
 MIX = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "scripts" / "bench_queries").glob("*.rq")) if "SELECT" in p.read_text()]
@@ -103,13 +103,21 @@ def _version(url: str) -> str:
     return requests.get(url + "/health", timeout=10).json()["dataVersion"]
 
 
-def _wait_for_version(url: str, version: str, seconds: float = 30) -> None:
+def _settled(server: LiveServer, seconds: float = 60) -> list[int]:
+    """The HTTP workers, once both are up with their query pools."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if all(_version(url) == version for _ in range(6)):  # every worker (new connections: any of them answers)
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"the server did not switch to {version} within {seconds} s")
+    while len(workers := http_workers(server.process.pid)) != 2:
+        assert time.monotonic() < deadline, f"the server has {len(workers)} HTTP workers after {seconds} s"
+        time.sleep(0.2)
+    return workers
+
+
+def _wait_for_replacement(old_workers: list[int], seconds: float = 60) -> None:
+    """Until every HTTP worker of the old build has exited (they go one at a time, each after its last request)."""
+    deadline = time.monotonic() + seconds
+    while any(alive(pid) for pid in old_workers):
+        assert time.monotonic() < deadline, f"old workers still running after {seconds} s"
+        time.sleep(0.2)
 
 
 def _manifest(project: Path) -> dict:
@@ -127,9 +135,11 @@ def test_a_failed_build_never_replaces_the_served_one(project, reloading):
     finally:
         broken.unlink()
     assert (project / "data" / "dist").resolve() == target
+    old_workers = _settled(reloading)
     reloading.process.send_signal(signal.SIGHUP)  # even told to reload, the server finds the good build
-    time.sleep(3)
-    assert all(_version(reloading.url) == served for _ in range(6))
+    _wait_for_replacement(old_workers)
+    _settled(reloading)
+    assert all(_version(reloading.url) == served for _ in range(10))
     assert _count(reloading.url) > 0
 
 
@@ -156,18 +166,21 @@ def test_sighup_serves_a_new_build_while_in_flight_queries_finish_on_the_old_one
             time.sleep(0.05)
 
     poller = threading.Thread(target=poll)
+    old_workers = _settled(reloading)
     slow.start()
     poller.start()
     time.sleep(0.5)  # the product is running in a worker of the old build
     reloading.process.send_signal(signal.SIGHUP)
     try:
-        _wait_for_version(reloading.url, new_version)
         slow.join(60)
+        _wait_for_replacement(old_workers)
     finally:
         polling.set()
         poller.join(15)
     assert in_flight["n"] == old_count ** 2, "the in-flight query should have finished on the build it started on"
-    assert _count(reloading.url) > old_count  # the new build has the second article
+    assert all(_version(reloading.url) == new_version for _ in range(10))  # every worker now serves the new build
+    assert _count(reloading.url) > old_count  # which has the second article
+    _settled(reloading)
     assert failures == []
     assert requests.get(reloading.url + "/page/election/2002-testland-general-election", timeout=30).status_code == 200
 
