@@ -148,14 +148,16 @@ def servers_for(dist: Path, work: Path, wanted: set[str]) -> list[Server]:
     turtle = dist / "election-kg.ttl"
     endpoint = "{rdflib-endpoint}"
     all_servers = [
-        Server("election-kg (cache on)", [str(BIN / "election-kg"), "serve", "--port", "{port}", "--dist", str(dist)]),
+        # The per-client query budget is off: every wrk connection comes from 127.0.0.1, one "client".
+        Server("election-kg (cache on)", [str(BIN / "election-kg"), "serve", "--port", "{port}", "--dist", str(dist)],
+               env={"ELECTION_KG_QUERY_BUDGET": "0"}),
         Server("election-kg (cache off)", [str(BIN / "election-kg"), "serve", "--port", "{port}", "--dist", str(dist)],
-               env={"ELECTION_KG_RESULT_CACHE_SIZE": "0"}),
+               env={"ELECTION_KG_RESULT_CACHE_SIZE": "0", "ELECTION_KG_QUERY_BUDGET": "0"}),
         Server("oxigraph serve-read-only", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store),
                                             "--bind", "127.0.0.1:{port}", "--union-default-graph"], endpoint="/query"),
         Server("oxigraph in-memory", [str(BIN / "oxigraph"), "serve", "--bind", "127.0.0.1:{port}", "--union-default-graph"],
                endpoint="/query"),
-        Server("rdflib-endpoint", [endpoint, "serve", str(turtle), "--host", "127.0.0.1", "--port", "{port}"]),
+        Server("rdflib-endpoint", [endpoint, "serve", str(turtle), "--host", "127.0.0.1", "--port", "{port}"], endpoint="/"),
     ]
     chosen = [s for s in all_servers if not wanted or any(w in s.name for w in wanted)]
     for server in chosen:

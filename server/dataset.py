@@ -8,6 +8,7 @@ between them and point at the one they chose with `Content-Location`.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
@@ -29,11 +30,22 @@ class Description:
     document: RdfDocument
 
 
+_LOCK = threading.Lock()
+
+
 def init_app(app: Flask) -> None:
-    with app.app_context():
-        facts = void.gather(get_release(), app.config["SETTINGS"].service_allowlist)
-    app.extensions["election_kg.dataset"] = Description(facts, RdfDocument(void.to_graph(facts)))
     app.register_blueprint(blueprint)
+
+
+def _description() -> Description:
+    """Gathered on the first request, not at start-up: the statistics scan the whole store, which
+    at a million triples would make every worker slow to start."""
+    with _LOCK:
+        found = current_app.extensions.get("election_kg.dataset")
+        if found is None:
+            facts = void.gather(get_release(), current_app.config["SETTINGS"].service_allowlist)
+            found = current_app.extensions["election_kg.dataset"] = Description(facts, RdfDocument(void.to_graph(facts)))
+        return found
 
 
 def _extension(media_type: str) -> str:
@@ -52,7 +64,7 @@ def _local(base: str, iri: str) -> str:
 
 
 def _respond(media_type: str) -> Response:
-    description: Description = current_app.extensions["election_kg.dataset"]
+    description = _description()
     if media_type == HTML:
         response = Response(render_template("dataset.html", facts=description.facts, alternates=_alternates(),
                                             targets=void.TARGETS, license=void.LICENSE, license_note=void.LICENSE_NOTE,

@@ -74,6 +74,10 @@ def run_job(store: ox.Store, job: Job) -> Answer:
     return replace(answer, seconds=time.perf_counter() - started)
 
 
+def _ready() -> None:
+    """A no-op task: scheduling it makes pebble start the workers."""
+
+
 def _run_in_worker(job: Job) -> Answer:
     assert _STORE is not None, "worker not initialised"
     try:
@@ -91,7 +95,8 @@ class QueryPool:
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        self._get()
+        """Start the workers now (pebble starts them on the first task), so they load the store before any query."""
+        self._get().schedule(_ready)
 
     def _get(self) -> ProcessPool:
         with self._lock:

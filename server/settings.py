@@ -1,7 +1,7 @@
 """One typed table of server settings, each with its default and help text.
 
 Values come from the defaults, then from `ELECTION_KG_<NAME>` environment variables (so that
-gunicorn workers see what `election-kg serve` was given), then from code (tests pass overrides).
+HTTP workers see what `election-kg serve` was given), then from code (tests pass overrides).
 """
 
 from __future__ import annotations

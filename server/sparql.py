@@ -12,7 +12,8 @@ Every refusal is raised as an `errors` helper and happens before the query runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, Response, current_app, request
 
@@ -40,20 +41,29 @@ GRAPH_OFFERS, GRAPH_TYPES = _offers(formats.ALL)
 DESCRIPTION_OFFERS = (*rdf_document.OFFERS, HTML)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Endpoint:
     """What the endpoint computes once per worker: the graphs a query may name and the service description."""
 
     graphs: frozenset[str]
-    description: RdfDocument
+    base: str
+    allowlist: tuple[str, ...]
+    _description: RdfDocument | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def description(self) -> RdfDocument:
+        """Made on first use, not at start-up: its counts scan the whole store."""
+        with self._lock:
+            if self._description is None:
+                self._description = service_description.build(self.base, self.allowlist, get_release().store)
+            return self._description
 
 
 def init_app(app: Flask) -> None:
     with app.app_context():
         release, settings = get_release(), app.config["SETTINGS"]
         graphs = frozenset(g.value for g in release.store.named_graphs())
-        description = service_description.build(release.base, settings.service_allowlist, release.store)
-    app.extensions["election_kg.sparql"] = Endpoint(graphs, description)
+    app.extensions["election_kg.sparql"] = Endpoint(graphs, release.base, settings.service_allowlist)
     app.register_blueprint(blueprint)
 
 
@@ -131,6 +141,6 @@ def _describe(fmt: str | None) -> Response:
         response = query_ui.page()  # the YASGUI page, owned by server/query_ui.py
     else:
         rdf_format = rdf_document.format_for(chosen)
-        response = Response(_endpoint().description.serialize(rdf_format), mimetype=rdf_format.media_type)
+        response = Response(_endpoint().description().serialize(rdf_format), mimetype=rdf_format.media_type)
     response.vary.add("Accept")
     return response

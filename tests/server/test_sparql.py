@@ -1,4 +1,4 @@
-"""The SPARQL 1.1 Protocol at /sparql, against the real server (gunicorn workers on a loopback port).
+"""The SPARQL 1.1 Protocol at /sparql, against the real server (granian workers on a loopback port).
 
 Every body received is parsed (json, csv, xml.etree, rdflib) and checked against the published dump
 read back with rdflib, an independent engine.
