@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from server import addresses, errors, negotiation, stored_queries
-from server.release import Release, get_release
+from server.release import Release, cached, get_release
 from server.resources import OX_FORMATS
 from server.view import OWL, RDF, RDFS, SKOS, Index, Page, Value, prefixes
 
@@ -89,15 +89,6 @@ def build(triples: list[ox.Triple], base: str) -> Vocabulary:
 def _alternates() -> list[addresses.Alternate]:
     return [addresses.Alternate(f"/ontology.{f.extension}", f.media_type, f.name) for f in addresses.DATA_FORMATS]
 
-def _cached(release: Release, key: str, make: object) -> bytes | str:
-    cache = current_app.extensions.setdefault("election_kg.ontology", {})
-    if cache.get("version") != release.version:
-        cache.clear()
-        cache["version"] = release.version
-    if key not in cache:
-        cache[key] = make()  # type: ignore[operator]
-    return cache[key]
-
 def _html(release: Release) -> str:
     triples = stored_queries.construct(release, "ontology")
     return render_template("ontology.html", vocabulary=build(triples, release.base), alternates=_alternates())
@@ -113,11 +104,11 @@ def ontology() -> Response:
     if chosen is None:
         raise errors.not_acceptable(OFFERS)
     if chosen == "text/html":
-        response = Response(_cached(release, "html", lambda: _html(release)), mimetype="text/html")
+        response = Response(cached("ontology", "html", lambda: _html(release)), mimetype="text/html")
         response.headers["Link"] = addresses.link_header(_alternates())
     else:
         rdf_format = next(f for f in addresses.DATA_FORMATS if f.media_type == chosen)
-        response = Response(_cached(release, rdf_format.extension, lambda: _rdf(release, rdf_format.extension)), mimetype=chosen)
+        response = Response(cached("ontology", rdf_format.extension, lambda: _rdf(release, rdf_format.extension)), mimetype=chosen)
         response.headers["Content-Location"] = f"/ontology.{rdf_format.extension}"
     response.vary.add("Accept")
     return response
@@ -129,6 +120,6 @@ def ontology_file(extension: str) -> Response:
         raise errors.not_found(f"the vocabulary is not published as .{extension}; use one of: "
                                + ", ".join(f".{f.extension}" for f in addresses.DATA_FORMATS))
     rdf_format = addresses.DATA_BY_EXTENSION[extension]
-    response = Response(_cached(release, extension, lambda: _rdf(release, extension)), mimetype=rdf_format.media_type)
+    response = Response(cached("ontology", extension, lambda: _rdf(release, extension)), mimetype=rdf_format.media_type)
     response.headers["Link"] = '</ontology>; rel="alternate"; type="text/html"'
     return response

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from server import addresses, errors, negotiation
-from server.release import Release, get_release
+from server.release import Release, cached, get_release
 from server.resources import OX_FORMATS
 from server.view import prefixes
 
@@ -155,16 +155,6 @@ def read_shapes(release: Release) -> list[Shape]:
     return shapes
 
 
-def _cached(release: Release, key: str, make: object) -> bytes | str:
-    cache = current_app.extensions.setdefault("election_kg.quality", {})
-    if cache.get("version") != release.version:
-        cache.clear()
-        cache["version"] = release.version
-    if key not in cache:
-        cache[key] = make()  # type: ignore[operator]
-    return cache[key]
-
-
 def _alternates(name: str) -> list[addresses.Alternate]:
     return [addresses.Alternate(f"/{name}.{f.extension}", f.media_type, f.name) for f in addresses.DATA_FORMATS]
 
@@ -194,11 +184,11 @@ def _document(name: str) -> Response:
     if chosen is None:
         raise errors.not_acceptable(OFFERS)
     if chosen == "text/html":
-        response = Response(_cached(release, f"{name}.html", lambda: _html(release, name)), mimetype="text/html")
+        response = Response(cached("quality", f"{name}.html", lambda: _html(release, name)), mimetype="text/html")
         response.headers["Link"] = addresses.link_header(_alternates(name))
     else:
         rdf_format = next(f for f in addresses.DATA_FORMATS if f.media_type == chosen)
-        response = Response(_cached(release, f"{name}.{rdf_format.extension}", lambda: _rdf(release, name, rdf_format.extension)),
+        response = Response(cached("quality", f"{name}.{rdf_format.extension}", lambda: _rdf(release, name, rdf_format.extension)),
                             mimetype=chosen)
         response.headers["Content-Location"] = f"/{name}.{rdf_format.extension}"
     response.vary.add("Accept")
@@ -210,7 +200,7 @@ def _file(name: str, extension: str) -> Response:
     if extension not in addresses.DATA_BY_EXTENSION or not release.file(DOCUMENTS[name]).exists():
         raise errors.not_found(f"/{name} is published as " + ", ".join(f".{f.extension}" for f in addresses.DATA_FORMATS))
     rdf_format = addresses.DATA_BY_EXTENSION[extension]
-    response = Response(_cached(release, f"{name}.{extension}", lambda: _rdf(release, name, extension)), mimetype=rdf_format.media_type)
+    response = Response(cached("quality", f"{name}.{extension}", lambda: _rdf(release, name, extension)), mimetype=rdf_format.media_type)
     response.headers["Link"] = f'</{name}>; rel="alternate"; type="text/html"'
     return response
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from flask import Flask, current_app
@@ -19,6 +20,8 @@ from flask import Flask, current_app
 from server import remote_store
 from server.settings import Settings
 from server.store import DUMP, ONTOLOGY, StoreSpec, ontology_graph, open_store
+
+T = TypeVar("T")
 
 
 class ReleaseError(RuntimeError):
@@ -114,6 +117,18 @@ def _disk_location(manifest: dict[str, Any], settings: Settings) -> Path | None:
     if mode == "memory" or (mode == "auto" and manifest.get("quads", manifest["triples"]) < settings.disk_threshold):
         return None
     return settings.stores / manifest["dataVersion"]
+
+
+def cached(namespace: str, key: str, make: Callable[[], T]) -> T:
+    """A value made once per worker and release (pages of immutable data), dropped when the release changes."""
+    release = get_release()
+    cache = current_app.extensions.setdefault(f"election_kg.cache.{namespace}", {})
+    if cache.get("version") != release.version:
+        cache.clear()
+        cache["version"] = release.version
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -13,26 +13,11 @@ import requests
 
 from server.result_cache import ResultCache, normalise
 from tests.conftest import start_server, stop_server
+from tests.processes import descendants, query_workers
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SIMPLE = "SELECT ?s WHERE { ?s a <http://127.0.0.1:5000/ontology#LegislativeElection> }"
 JSON = {"Accept": "application/sparql-results+json"}
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
-    except OSError:
-        return []
-
-
-def _tree(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        kids = _children(todo.pop())
-        out += kids
-        todo += kids
-    return out
 
 
 def _cpu_seconds(pids: list[int]) -> float:
@@ -44,12 +29,6 @@ def _cpu_seconds(pids: list[int]) -> float:
         except OSError:
             continue
     return total / os.sysconf("SC_CLK_TCK")
-
-
-def _query_workers(server_pid: int) -> list[int]:
-    """Pool processes: the children of each HTTP worker's forkserver."""
-    forkservers = [p for w in _children(server_pid) for p in _children(w) if b"forkserver" in Path(f"/proc/{p}/cmdline").read_bytes()]
-    return [p for f in forkservers for p in _children(f)]
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +61,7 @@ def test_a_timed_out_query_releases_its_cpu(strict_server):
     answer = requests.post(strict_server.url + "/sparql", data={"query": RUNAWAY}, headers=JSON, timeout=30)
     assert answer.status_code == 503
     time.sleep(0.5)  # within 1 s of the deadline
-    pids = _tree(strict_server.process.pid)
+    pids = descendants(strict_server.process.pid)
     before = _cpu_seconds(pids)
     time.sleep(1.0)
     assert _cpu_seconds(pids) - before < 0.3, "something still computes the runaway query"
@@ -90,14 +69,14 @@ def test_a_timed_out_query_releases_its_cpu(strict_server):
 
 def test_a_killed_query_worker_is_replaced_and_no_request_fails(strict_server):
     assert requests.post(strict_server.url + "/sparql", data={"query": SIMPLE}, headers=JSON, timeout=10).status_code == 200
-    workers = _query_workers(strict_server.process.pid)
+    workers = query_workers(strict_server.process.pid)
     assert workers, "no query worker process found"
     for pid in workers:
         os.kill(pid, signal.SIGKILL)
     for _ in range(10):
         answer = requests.post(strict_server.url + "/sparql", data={"query": SIMPLE}, headers=JSON, timeout=10)
         assert answer.status_code == 200
-    assert set(_query_workers(strict_server.process.pid)).isdisjoint(workers)
+    assert set(query_workers(strict_server.process.pid)).isdisjoint(workers)
 
 
 def test_repeated_query_is_a_cache_hit_even_reformatted(sparql_url):
