@@ -13,7 +13,6 @@ import unicodedata
 from rdflib import URIRef
 
 CANONICAL_BASE = "http://127.0.0.1:5000/"
-ONTOLOGY = CANONICAL_BASE + "ontology"
 
 
 def slug(text: str) -> str:
