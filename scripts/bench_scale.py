@@ -26,8 +26,9 @@ import urllib.request
 from pathlib import Path
 
 from scripts import synthetic
-from scripts.bench_serve import free_port, pss_mib, rss_mib
+from scripts.bench_serve import free_port
 from scripts.build import ROOT, BuildSettings, build
+from scripts.processes import pss_mib, rss_mib
 
 QUERIES = ROOT / "scripts" / "bench_queries"
 SEED_ELECTION = "http://127.0.0.1:5000/id/election/2007-algerian-parliamentary-election"

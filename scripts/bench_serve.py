@@ -27,6 +27,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.processes import pss_mib, rss_mib
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "scripts" / "bench_queries"
 BIN = Path(sys.executable).parent
@@ -77,37 +79,6 @@ def stop(server: Server) -> None:
             server.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.process.kill()
-
-
-def process_tree(pid: int) -> list[int]:
-    """A process and all its descendants (HTTP workers, forkservers, query processes)."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        try:
-            todo += [int(c) for task in Path(f"/proc/{current}/task").iterdir() for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
-def _memory_kib(pid: int, field: str, source: str) -> int:
-    try:
-        match = re.search(rf"^{field}:\s+(\d+) kB", Path(f"/proc/{pid}/{source}").read_text(), re.M)
-    except OSError:
-        return 0
-    return int(match.group(1)) if match else 0
-
-
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process tree, in MiB (shared pages counted once per process)."""
-    return sum(_memory_kib(p, "VmRSS", "status") for p in process_tree(pid)) / 1024
-
-
-def pss_mib(pid: int) -> float:
-    """Proportional set size of a process tree, in MiB: shared pages split between their users, so it adds up."""
-    return sum(_memory_kib(p, "Pss", "smaps_rollup") for p in process_tree(pid)) / 1024
 
 
 def wrk_script(query: str, folder: Path, name: str) -> Path:

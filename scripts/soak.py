@@ -46,6 +46,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.processes import query_workers, rss_mib
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "scripts" / "bench_queries").glob("*.rq"))]
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -190,45 +192,14 @@ def client(url: str, deadline: float, report: Report, number: int) -> None:
     connection.close()
 
 
-def children(pid: int) -> list[int]:
-    try:
-        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
-    except OSError:
-        return []
 
 
-def descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        kids = children(todo.pop())
-        found += kids
-        todo += kids
-    return found
 
 
-def rss_mib(pid: int) -> float:
-    total = 0
-    for current in [pid, *descendants(pid)]:
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
 
 
-def _is_forkserver(pid: int) -> bool:
-    try:
-        return b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
 
 
-def query_workers(server_pid: int) -> list[int]:
-    """Processes that run queries: the children of each HTTP worker's forkserver."""
-    forkservers = [p for w in children(server_pid) for p in children(w) if _is_forkserver(p)]
-    return [p for f in forkservers for p in children(f)]
 
 
 def killer(server_pid: int, every: float, deadline: float, report: Report) -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from scripts.processes import descendants, query_workers
 from server.result_cache import ResultCache, normalise
 from tests.conftest import start_server, stop_server
-from tests.processes import descendants, query_workers
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SIMPLE = "SELECT ?s WHERE { ?s a <http://127.0.0.1:5000/ontology#LegislativeElection> }"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from scripts.processes import alive, http_workers, query_workers
 from tests.conftest import CLI, ROOT, LiveServer, copy_project, free_port, run_cli, start_server, stop_server
-from tests.processes import alive, http_workers, query_workers
 
 JSON = {"Accept": "application/sparql-results+json"}
 MIX = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "scripts" / "bench_queries").glob("*.rq")) if "SELECT" in p.read_text()]
