@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup build run test lint bench clean browser
+.PHONY: setup build run test test-fast lint bench clean browser
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,12 +36,17 @@ run: build
 
 lint: setup
 	$(BIN)/ruff check scripts server tests
+	$(BIN)/ruff format --check scripts server tests
 
 test: setup lint browser
 	$(BIN)/python -m pytest
 
+# The tests that start no server, store or browser: under a minute, for the edit-test loop.
+test-fast: setup lint
+	$(BIN)/python -m pytest -m "not slow"
+
 bench: build
-	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python -m election_kg.bench.build
 
 clean:
 	rm -rf $(VENV) data/dist data/.builds *.egg-info node_modules

@@ -7,20 +7,32 @@ from pathlib import Path
 
 import click
 
-from scripts import iris
-from scripts.build import ROOT, BuildSettings, build
-from scripts.errors import BuildError
+from election_kg.common import iris, offline
+from election_kg.pipeline.assemble import ROOT, BuildSettings
+from election_kg.pipeline.build import build
+from election_kg.pipeline.errors import BuildError
 
 
 @click.group()
 def main() -> None:
     """Build, check and publish the election knowledge graph."""
+    offline.configure()  # whatever the command, rdflib's SPARQL never loads the graphs a FROM names
 
 
 @main.command("build")
-@click.option("--base", default=iris.CANONICAL_BASE, show_default=True, help="Base IRI of the published resources.")
-@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=ROOT, show_default=True,
-              help="Project folder holding ontology/, shapes/ and data/.")
+@click.option(
+    "--base",
+    default=iris.CANONICAL_BASE,
+    show_default=True,
+    help="Base IRI of the published resources.",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=ROOT,
+    show_default=True,
+    help="Project folder holding ontology/, shapes/ and data/.",
+)
 def build_command(base: str, root: Path) -> None:
     """Ingest every article in data/sources/, validate, and publish the dumps to data/dist/."""
     if not base.endswith("/"):
@@ -35,18 +47,19 @@ def build_command(base: str, root: Path) -> None:
 
 @main.command("vocab")
 def vocab_command() -> None:
-    """Regenerate scripts/vocab.py from ontology/election.ttl."""
-    from scripts import vocabgen
+    """Regenerate the package's vocab module (election_kg/common/vocab.py) from ontology/election.ttl."""
+    from election_kg.common import vocab, vocabgen
 
-    vocabgen.write(ROOT / "ontology" / "election.ttl", ROOT / "scripts" / "vocab.py")
-    click.echo("wrote scripts/vocab.py")
+    target = Path(vocab.__file__)
+    vocabgen.write(ROOT / "ontology" / "election.ttl", target)
+    click.echo(f"wrote {target}")
 
 
 def _register_commands() -> None:
     """Commands owned by other modules: the validator and the server (which the pipeline never imports)."""
-    from scripts.linking_cli import export_command, link_command, load_command
-    from scripts.validate_cli import validate_command
-    from server.serve import serve_command
+    from election_kg.linking.commands import export_command, link_command, load_command
+    from election_kg.server.serve import serve_command
+    from election_kg.validation.command import validate_command
 
     main.add_command(serve_command)
     main.add_command(validate_command)

@@ -16,14 +16,14 @@ import click
 from granian import Granian
 from granian.constants import Interfaces
 
-from server import budget
-from server.release import VERIFIED, ReleaseError, load_release
-from server.settings import Settings
+from election_kg.server.http import budget
+from election_kg.server.settings import Settings
+from election_kg.server.store.release import VERIFIED, ReleaseError, load_release
 
 
 def app_factory() -> object:
     """The WSGI app of one worker process, configured from the environment `serve` sets."""
-    from server.app import create_app
+    from election_kg.server.app import create_app
 
     return create_app(Settings.from_env())
 
@@ -31,29 +31,70 @@ def app_factory() -> object:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int, help="Worker processes (default: the `workers` setting).")
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="Build folder to serve.")
-@click.option("--store-endpoint", metavar="URL", default=None,
-              help="Read the data from this SPARQL 1.1 store (its query URL; Oxigraph server: http://HOST:PORT/query), "
-                   "loaded with `election-kg load --gsp`, instead of an embedded store.")
-def serve_command(host: str, port: int, workers: int | None, dist: Path | None, store_endpoint: str | None) -> None:
+@click.option(
+    "--workers", default=None, type=int, help="Worker processes (default: the `workers` setting)."
+)
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Build folder to serve.",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Project folder whose data/dist, data/queries, data/.stores and node_modules to use "
+    "(default: the current directory).",
+)
+@click.option(
+    "--store-endpoint",
+    metavar="URL",
+    default=None,
+    help="Read the data from this SPARQL 1.1 store (its query URL; Oxigraph server: http://HOST:PORT/query), "
+    "loaded with `election-kg load --gsp`, instead of an embedded store.",
+)
+def serve_command(
+    host: str,
+    port: int,
+    workers: int | None,
+    dist: Path | None,
+    root: Path | None,
+    store_endpoint: str | None,
+) -> None:
     """Serve the published build over HTTP."""
-    settings = Settings.from_env(**({"dist": dist} if dist else {}), **({"workers": workers} if workers else {}),
-                                 **({"store_endpoint": store_endpoint} if store_endpoint else {}))
+    settings = Settings.from_env(
+        **(Settings.folders(root.resolve()) if root else {}),
+        **({"dist": dist} if dist else {}),
+        **({"workers": workers} if workers else {}),
+        **({"store_endpoint": store_endpoint} if store_endpoint else {}),
+    )
     try:
-        release = load_release(settings.dist, settings)  # fail here, clearly (and build an on-disk store once), not in every worker
+        release = load_release(
+            settings.dist, settings
+        )  # fail here, clearly (and build an on-disk store once), not in every worker
     except ReleaseError as exc:
         raise click.ClickException(str(exc)) from exc
-    if settings.query_budget > 0 and not settings.budget_store:  # one budget per client across all workers
+    if (
+        settings.query_budget > 0 and not settings.budget_store
+    ):  # one budget per client across all workers
         settings = replace(settings, budget_store=str(budget.shared_store()))
     os.environ.update(settings.to_env())
-    os.environ[VERIFIED] = f"{release.folder}:{release.version}"  # workers need not hash the dumps again
+    os.environ[VERIFIED] = (
+        f"{release.folder}:{release.version}"  # workers need not hash the dumps again
+    )
     del release
-    click.echo(f"serving {settings.dist} on http://{host}:{port}/ with {settings.workers} HTTP workers x {settings.threads} threads, "
-               f"{settings.query_workers} query processes each, {settings.query_timeout:g} s query deadline"
-               + (f", data read from the store at {settings.store_endpoint}" if settings.store_endpoint else ""))
+    click.echo(
+        f"serving {settings.dist} on http://{host}:{port}/ with {settings.workers} HTTP workers x {settings.threads} threads, "
+        f"{settings.query_workers} query processes each, {settings.query_timeout:g} s query deadline"
+        + (
+            f", data read from the store at {settings.store_endpoint}"
+            if settings.store_endpoint
+            else ""
+        )
+    )
     Granian(
-        "server.serve:app_factory",
+        "election_kg.server.serve:app_factory",
         factory=True,
         address=host,
         port=port,

@@ -11,7 +11,9 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(
+    "."
+)  # paths are relative to the folder the server runs in (the project folder), like `--root`
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -20,34 +22,71 @@ def _setting(default: Any, help: str) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    dist: Path = _setting(ROOT / "data" / "dist", "Folder of the published build (dumps and manifest.json) to serve.")
-    queries: Path = _setting(ROOT / "data" / "queries", "Folder of example SPARQL queries (.rq) shown in the query page.")
-    query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before its worker process is killed (answer: 503).")
-    query_workers: int = _setting(2, "Query processes per HTTP worker (each runs one query at a time, under the deadline).")
-    store: str = _setting("auto", "Where the data lives: 'memory' (each process loads the dump), 'disk' (one on-disk store, "
-                                  "opened read-only by every process) or 'auto' (disk past `disk_threshold` triples).")
-    disk_threshold: int = _setting(200_000, "Triple count from which the 'auto' store goes on disk.")
-    stores: Path = _setting(ROOT / "data" / ".stores", "Folder of the on-disk stores, one per data version.")
-    store_endpoint: str = _setting("", "SPARQL 1.1 query URL of a remote store holding the build's graphs (pushed with "
-                                       "`election-kg load --gsp`); when set, every page and query reads it instead of `store`. "
-                                       "Oxigraph server: http://HOST:PORT/query.")
+    dist: Path = _setting(
+        ROOT / "data" / "dist", "Folder of the published build (dumps and manifest.json) to serve."
+    )
+    queries: Path = _setting(
+        ROOT / "data" / "queries", "Folder of example SPARQL queries (.rq) shown in the query page."
+    )
+    query_timeout: float = _setting(
+        10.0, "Seconds a SPARQL query may run before its worker process is killed (answer: 503)."
+    )
+    query_workers: int = _setting(
+        2, "Query processes per HTTP worker (each runs one query at a time, under the deadline)."
+    )
+    store: str = _setting(
+        "auto",
+        "Where the data lives: 'memory' (each process loads the dump), 'disk' (one on-disk store, "
+        "opened read-only by every process) or 'auto' (disk past `disk_threshold` triples).",
+    )
+    disk_threshold: int = _setting(
+        200_000, "Triple count from which the 'auto' store goes on disk."
+    )
+    stores: Path = _setting(
+        ROOT / "data" / ".stores", "Folder of the on-disk stores, one per data version."
+    )
+    store_endpoint: str = _setting(
+        "",
+        "SPARQL 1.1 query URL of a remote store holding the build's graphs (pushed with "
+        "`election-kg load --gsp`); when set, every page and query reads it instead of `store`. "
+        "Oxigraph server: http://HOST:PORT/query.",
+    )
     max_query_length: int = _setting(20_000, "Longest SPARQL query text accepted, in characters.")
     max_body_bytes: int = _setting(100_000, "Largest request body accepted, in bytes.")
-    max_header_bytes: int = _setting(16_384, "Largest total size of a request's headers (names and values), in bytes (431 past it).")
-    max_result_rows: int = _setting(10_000, "Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer carries; past it the "
-                                            "results are cut, still valid, and `X-SPARQL-MaxRows` says so (0: no cap).")
-    query_budget: float = _setting(60.0, "Seconds of query time one client (IP address) may use per `query_budget_window`; "
-                                         "past it queries get 429 with Retry-After (0: no budget).")
+    max_header_bytes: int = _setting(
+        16_384,
+        "Largest total size of a request's headers (names and values), in bytes (431 past it).",
+    )
+    max_result_rows: int = _setting(
+        10_000,
+        "Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer carries; past it the "
+        "results are cut, still valid, and `X-SPARQL-MaxRows` says so (0: no cap).",
+    )
+    query_budget: float = _setting(
+        60.0,
+        "Seconds of query time one client (IP address) may use per `query_budget_window`; "
+        "past it queries get 429 with Retry-After (0: no budget).",
+    )
     query_budget_window: float = _setting(60.0, "Seconds over which the query budget refills.")
-    budget_store: str = _setting("", "SQLite file in which the HTTP worker processes share the clients' budgets; "
-                                     "`election-kg serve` makes a fresh one per run (empty: one per process).")
-    result_cache_size: int = _setting(512, "How many query results the in-memory cache keeps (0 turns it off).")
-    service_allowlist: tuple[str, ...] = _setting(("https://query.wikidata.org/sparql",),
-                                                  "SPARQL endpoints a query may call with SERVICE.")
+    budget_store: str = _setting(
+        "",
+        "SQLite file in which the HTTP worker processes share the clients' budgets; "
+        "`election-kg serve` makes a fresh one per run (empty: one per process).",
+    )
+    result_cache_size: int = _setting(
+        512, "How many query results the in-memory cache keeps (0 turns it off)."
+    )
+    service_allowlist: tuple[str, ...] = _setting(
+        ("https://query.wikidata.org/sparql",), "SPARQL endpoints a query may call with SERVICE."
+    )
     workers: int = _setting(2, "HTTP worker processes started by `election-kg serve` (granian).")
-    threads: int = _setting(8, "Threads per HTTP worker (granian blocking threads); they wait on the query processes.")
-    yasgui: Path = _setting(ROOT / "node_modules" / "@zazuko" / "yasgui" / "build",
-                            "Folder of the YASGUI build served to the query page (installed by `npm ci` from package-lock.json).")
+    threads: int = _setting(
+        8, "Threads per HTTP worker (granian blocking threads); they wait on the query processes."
+    )
+    yasgui: Path = _setting(
+        ROOT / "node_modules" / "@zazuko" / "yasgui" / "build",
+        "Folder of the YASGUI build served to the query page (installed by `npm ci` from package-lock.json).",
+    )
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -56,13 +95,33 @@ class Settings:
             raw = os.environ.get(f"ELECTION_KG_{f.name.upper()}")
             if raw is not None:
                 values[f.name] = _convert(f.default if f.default is not MISSING else None, raw)
-        return replace(cls(), **{**values, **overrides})
+        settings = replace(cls(), **{**values, **overrides})
+        # Folders are read relative to the directory the server starts in, whatever a library's own
+        # idea of "relative" is (Flask joins relative paths to the package's folder).
+        absolute = {
+            f.name: getattr(settings, f.name).resolve()
+            for f in fields(cls)
+            if isinstance(getattr(settings, f.name), Path)
+        }
+        return replace(settings, **absolute)
+
+    @staticmethod
+    def folders(root: Path) -> dict[str, Path]:
+        """The folder settings of a project folder other than the current directory (`serve --root`)."""
+        return {
+            "dist": root / "data" / "dist",
+            "queries": root / "data" / "queries",
+            "stores": root / "data" / ".stores",
+            "yasgui": root / "node_modules" / "@zazuko" / "yasgui" / "build",
+        }
 
     def to_env(self) -> dict[str, str]:
         out = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f"ELECTION_KG_{f.name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
+            out[f"ELECTION_KG_{f.name.upper()}"] = (
+                ",".join(value) if isinstance(value, tuple) else str(value)
+            )
         return out
 
 

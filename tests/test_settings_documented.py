@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from server.settings import documentation
+from election_kg.server.settings import documentation
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

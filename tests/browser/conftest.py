@@ -13,8 +13,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
@@ -28,7 +35,11 @@ def browser() -> Iterator[object]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _missing("Playwright for Python is not installed (pip install -e '.[test]')")
-    executable = CHROMIUM if CHROMIUM.exists() else (Path(shutil.which("chromium") or "") if shutil.which("chromium") else None)
+    executable = (
+        CHROMIUM
+        if CHROMIUM.exists()
+        else (Path(shutil.which("chromium") or "") if shutil.which("chromium") else None)
+    )
     if executable is None:
         _missing("Debian's chromium is not installed (apt-get install -y chromium)")
     with sync_playwright() as playwright:
@@ -44,9 +55,17 @@ def page(browser, live_server) -> Iterator[object]:
     page = context.new_page()
     page.console_errors = []
     page.outside_requests = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    page.on("request", lambda request: not request.url.startswith((live_server.url, "data:", "about:"))
-            and page.outside_requests.append(request.url))
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
+    page.on(
+        "request",
+        lambda request: (
+            not request.url.startswith((live_server.url, "data:", "about:"))
+            and page.outside_requests.append(request.url)
+        ),
+    )
     yield page
     context.close()
 

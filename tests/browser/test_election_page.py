@@ -9,7 +9,8 @@ ELECTION = "/page/election/2007-algerian-parliamentary-election"
 
 def _column(page, index: int) -> list[str]:
     return page.eval_on_selector_all(
-        "#results tbody tr", f"rows => rows.map(r => r.cells[{index}].dataset.value)")
+        "#results tbody tr", f"rows => rows.map(r => r.cells[{index}].dataset.value)"
+    )
 
 
 def test_election_page_table_sorts_and_hemicycle_shows_every_seat(page, live_server, artifacts):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.oxigraph_server import Oxigraph, start_oxigraph, start_wikidata, stop_oxigraph
+from tests.support.oxigraph import Oxigraph, start_oxigraph, start_wikidata, stop_oxigraph
 
 
 @pytest.fixture(scope="session")

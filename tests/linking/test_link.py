@@ -8,15 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from scripts import match_score
-from scripts.match_score import Ours, Theirs
-from tests.conftest import copy_project, free_port, run_cli
+from election_kg.linking import match_score
+from election_kg.linking.match_score import Ours, Theirs
+from tests.support.live import free_port
+from tests.support.project import copy_project, run_cli
 
 ID = "http://127.0.0.1:5000/id/"
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -30,23 +35,39 @@ def linked(tmp_path_factory: pytest.TempPathFactory, wikidata) -> dict:
     review = root / "data" / "links" / "candidates.tsv"
     with review.open(encoding="utf-8", newline="") as lines:
         rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
-    after_link = {"dist": _hashes(root / "data" / "dist"), "links": _hashes(root / "data" / "links")}
+    after_link = {
+        "dist": _hashes(root / "data" / "dist"),
+        "links": _hashes(root / "data" / "links"),
+    }
     rebuilt = run_cli("build", "--root", str(root))
     assert rebuilt.returncode == 0, rebuilt.stderr
-    return {"root": root, "stdout": result.stdout, "rows": rows, "before": before, "after_link": after_link,
-            "after_rebuild": _hashes(root / "data" / "dist")}
+    return {
+        "root": root,
+        "stdout": result.stdout,
+        "rows": rows,
+        "before": before,
+        "after_link": after_link,
+        "after_rebuild": _hashes(root / "data" / "dist"),
+    }
 
 
 def candidates(linked: dict, entity: str) -> list[dict[str, str]]:
     return [r for r in linked["rows"] if r["entity"] == ID + entity and r["candidate"]]
 
 
-@pytest.mark.parametrize(("entity", "expected"), [
-    ("party/workers-party", "Q627196"), ("party/national-liberation-front", "Q204543"),
-    ("party/islamic-renaissance-movement", "Q1790632"), ("party/national-republican-alliance", "Q2838210"),
-    ("person/louisa-hanoune", "Q269903"), ("country/algeria", "Q262"),
-    ("legislature/peoples-national-assembly", "Q633590"), ("election/2007-algerian-parliamentary-election", "Q1500016"),
-])
+@pytest.mark.parametrize(
+    ("entity", "expected"),
+    [
+        ("party/workers-party", "Q627196"),
+        ("party/national-liberation-front", "Q204543"),
+        ("party/islamic-renaissance-movement", "Q1790632"),
+        ("party/national-republican-alliance", "Q2838210"),
+        ("person/louisa-hanoune", "Q269903"),
+        ("country/algeria", "Q262"),
+        ("legislature/peoples-national-assembly", "Q633590"),
+        ("election/2007-algerian-parliamentary-election", "Q1500016"),
+    ],
+)
 def test_the_evidenced_item_is_the_best_candidate(linked, entity, expected):
     rows = candidates(linked, entity)
     assert rows[0]["candidate"] == expected
@@ -54,13 +75,20 @@ def test_the_evidenced_item_is_the_best_candidate(linked, entity, expected):
     assert all(int(r["score"]) < int(rows[0]["score"]) for r in rows[1:])
 
 
-@pytest.mark.parametrize(("entity", "decoy", "most"), [
-    ("party/workers-party", "Q99000002", 60),           # same label, Brazil
-    ("party/workers-party", "Q99000003", 55),           # normalised label, a communist party (P279 political party), Brazil
-    ("party/national-liberation-front", "Q99000001", 60),  # same label and alias, Tunisia
-    ("person/louisa-hanoune", "Q99000011", 60),         # namesake of another country
-    ("place/algiers", "Q99000021", 50),                 # a province with the alias "Algiers"
-])
+@pytest.mark.parametrize(
+    ("entity", "decoy", "most"),
+    [
+        ("party/workers-party", "Q99000002", 60),  # same label, Brazil
+        (
+            "party/workers-party",
+            "Q99000003",
+            55,
+        ),  # normalised label, a communist party (P279 political party), Brazil
+        ("party/national-liberation-front", "Q99000001", 60),  # same label and alias, Tunisia
+        ("person/louisa-hanoune", "Q99000011", 60),  # namesake of another country
+        ("place/algiers", "Q99000021", 50),  # a province with the alias "Algiers"
+    ],
+)
 def test_decoys_score_lower(linked, entity, decoy, most):
     rows = {r["candidate"]: r for r in candidates(linked, entity)}
     assert decoy in rows, f"{decoy} should be proposed, lower"
@@ -69,24 +97,40 @@ def test_decoys_score_lower(linked, entity, decoy, most):
 
 
 def test_decoys_without_a_name_match_or_of_another_kind_are_not_proposed(linked):
-    assert "Q99000023" not in {r["candidate"] for r in candidates(linked, "place/constantine")}  # Constantine the Great
-    assert not {r["candidate"] for r in candidates(linked, "election/2002-algerian-parliamentary-election")} - {"Q3586958"}
+    assert "Q99000023" not in {
+        r["candidate"] for r in candidates(linked, "place/constantine")
+    }  # Constantine the Great
+    assert not {
+        r["candidate"] for r in candidates(linked, "election/2002-algerian-parliamentary-election")
+    } - {"Q3586958"}
 
 
 def test_evidence_says_why(linked):
     best, brazil = candidates(linked, "party/workers-party")[:2]
     assert "label “Workers' Party” is our label" in best["evidence"]
-    assert "political party (Q7278)" in best["evidence"] and "Algeria (Q262) is ours" in best["evidence"]
+    assert (
+        "political party (Q7278)" in best["evidence"]
+        and "Algeria (Q262) is ours" in best["evidence"]
+    )
     assert "Brazil (Q99000901), not Algeria (Q262)" in brazil["evidence"]
-    communist = next(r for r in candidates(linked, "party/workers-party") if r["candidate"] == "Q99000003")
-    assert "instance of communist party (Q99000951), a subclass of political party (Q7278)" in communist["evidence"]
+    communist = next(
+        r for r in candidates(linked, "party/workers-party") if r["candidate"] == "Q99000003"
+    )
+    assert (
+        "instance of communist party (Q99000951), a subclass of political party (Q7278)"
+        in communist["evidence"]
+    )
     fln = candidates(linked, "party/islamic-renaissance-movement")[0]
     assert "alias “Islamic Renaissance Movement”" in fln["evidence"]
 
 
 def test_unlinked_entities_get_candidates_to_review_and_the_rest_say_none(linked):
     ouyahia = candidates(linked, "person/ahmed-ouyahia")
-    assert ouyahia[0]["candidate"] == "Q99000010" and ouyahia[0]["status"] == "review" and ouyahia[0]["accepted"] == ""
+    assert (
+        ouyahia[0]["candidate"] == "Q99000010"
+        and ouyahia[0]["status"] == "review"
+        and ouyahia[0]["accepted"] == ""
+    )
     none = [r for r in linked["rows"] if r["entity"] == ID + "person/said-sadi"]
     assert [r["status"] for r in none] == ["none"]
     assert "for review" in linked["stdout"] and "Ahmed Ouyahia -> Q99000010" in linked["stdout"]
@@ -100,21 +144,39 @@ def test_accepted_links_are_shown_as_such(linked):
 
 def test_nothing_is_added_to_the_graph(linked):
     assert linked["after_link"]["dist"] == linked["before"]["dist"]
-    assert linked["after_link"]["links"] == {**linked["before"]["links"], "candidates.tsv": linked["after_link"]["links"]["candidates.tsv"]}
+    assert linked["after_link"]["links"] == {
+        **linked["before"]["links"],
+        "candidates.tsv": linked["after_link"]["links"]["candidates.tsv"],
+    }
     assert linked["after_rebuild"]["manifest.json"] == linked["before"]["dist"]["manifest.json"]
     assert "nothing was added to the graph" in linked["stdout"]
 
 
 def test_unreachable_endpoint_is_a_clear_error(built, tmp_path):
-    result = run_cli("link", "--endpoint", f"http://127.0.0.1:{free_port()}/query", "--root", str(built.root),
-                     "--output", str(tmp_path / "c.tsv"))
+    result = run_cli(
+        "link",
+        "--endpoint",
+        f"http://127.0.0.1:{free_port()}/query",
+        "--root",
+        str(built.root),
+        "--output",
+        str(tmp_path / "c.tsv"),
+    )
     assert result.returncode == 3
     assert "cannot reach http://127.0.0.1:" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "c.tsv").exists()
 
 
 def test_an_endpoint_that_is_not_sparql_is_a_clear_error(built, tmp_path, wikidata):
-    result = run_cli("link", "--endpoint", wikidata.url + "/no-such-path", "--root", str(built.root), "--output", str(tmp_path / "c.tsv"))
+    result = run_cli(
+        "link",
+        "--endpoint",
+        wikidata.url + "/no-such-path",
+        "--root",
+        str(built.root),
+        "--output",
+        str(tmp_path / "c.tsv"),
+    )
     assert result.returncode == 4, result.stderr
     assert "error:" in result.stderr and "Traceback" not in result.stderr
 
@@ -131,9 +193,21 @@ ALGERIA = {"Q262": "Algeria"}
 
 def test_score_adds_name_type_and_country():
     ours = Ours(("Workers' Party",), (), "party", ALGERIA)
-    exact = Theirs("Q1", {"Workers' Party"}, expected_types={"Q7278": "political party"}, types={"Q7278": "political party"}, countries=ALGERIA)
+    exact = Theirs(
+        "Q1",
+        {"Workers' Party"},
+        expected_types={"Q7278": "political party"},
+        types={"Q7278": "political party"},
+        countries=ALGERIA,
+    )
     assert match_score.score(ours, exact).value == 100
-    abroad = Theirs("Q2", {"Workers' Party"}, expected_types={"Q7278": "political party"}, types={"Q7278": ""}, countries={"Q155": "Brazil"})
+    abroad = Theirs(
+        "Q2",
+        {"Workers' Party"},
+        expected_types={"Q7278": "political party"},
+        types={"Q7278": ""},
+        countries={"Q155": "Brazil"},
+    )
     assert match_score.score(ours, abroad).value == 60
     other_kind = Theirs("Q3", {"Workers' Party"}, types={"Q5": "human"}, countries=ALGERIA)
     assert match_score.score(ours, other_kind).value == 60
@@ -143,9 +217,19 @@ def test_score_adds_name_type_and_country():
 
 def test_score_needs_a_name_match_and_treats_numbers_as_identity():
     ours = Ours(("2007 Algerian parliamentary election",), (), "election", ALGERIA)
-    assert match_score.score(ours, Theirs("Q1", {"2002 Algerian parliamentary election"}, countries=ALGERIA)) is None
+    assert (
+        match_score.score(
+            ours, Theirs("Q1", {"2002 Algerian parliamentary election"}, countries=ALGERIA)
+        )
+        is None
+    )
     assert match_score.score(Ours(("Rachad",)), Theirs("Q2", {"RCD"})) is None
-    assert match_score.similarity("National Republican Alliance", "National Republican Alliance (Algeria)") >= match_score.SIMILAR_FLOOR
+    assert (
+        match_score.similarity(
+            "National Republican Alliance", "National Republican Alliance (Algeria)"
+        )
+        >= match_score.SIMILAR_FLOOR
+    )
 
 
 def test_alias_matches_count_less_than_label_matches():
@@ -159,11 +243,15 @@ def test_alias_matches_count_less_than_label_matches():
 def test_values_placeholders_are_filled_and_an_empty_list_matches_nothing():
     import pyoxigraph as ox
 
-    from scripts import query_files
+    from election_kg.common import query_files
 
     query = "SELECT ?x WHERE { VALUES ?x { UNDEF } }"
-    filled = query_files.with_values(query, "x", [ox.Literal("Workers' Party", language="en"), ox.NamedNode("http://example.org/a")])
-    assert filled == "SELECT ?x WHERE { VALUES ?x { \"Workers' Party\"@en <http://example.org/a> } }"
+    filled = query_files.with_values(
+        query,
+        "x",
+        [ox.Literal("Workers' Party", language="en"), ox.NamedNode("http://example.org/a")],
+    )
+    assert filled == 'SELECT ?x WHERE { VALUES ?x { "Workers\' Party"@en <http://example.org/a> } }'
     assert len(list(ox.Store().query(query_files.with_values(query, "x", [])))) == 0  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="no placeholder"):
         query_files.with_values(query, "y", [])

@@ -7,20 +7,46 @@ from __future__ import annotations
 import http.client
 import socket
 import urllib.parse
-from pathlib import Path
 
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-ROUTES = ["/sparql?query=ASK%7B%7D", "/", "/id/party/workers-party", "/page/party/workers-party", "/download", "/dataset",
-          "/ontology", "/health", "/search?q=front", "/no/such/page"]
-MALFORMED_ACCEPT = ["", ";", ";;;,,,", "text/html;q=abc", "*/*;q=1e999", "text/html;q=-1", "text/html;q=NaN", "a/b/c", "text/",
-                    "/html", "*/html", 'text/html; charset="unterminated', "application/json;;;q=0.5", "x" * 4000,
-                    ", ".join(["text/html;q=0.1"] * 500), "\u00e9/\u00e8", "text/html\t;\tq=0.5"]
-LEAKS = ("Traceback", "site-packages", '.py"', ".py:", "/work/", "File \"")
+from tests.support.project import ROOT
+
+ROUTES = [
+    "/sparql?query=ASK%7B%7D",
+    "/",
+    "/id/party/workers-party",
+    "/page/party/workers-party",
+    "/download",
+    "/dataset",
+    "/ontology",
+    "/health",
+    "/search?q=front",
+    "/no/such/page",
+]
+MALFORMED_ACCEPT = [
+    "",
+    ";",
+    ";;;,,,",
+    "text/html;q=abc",
+    "*/*;q=1e999",
+    "text/html;q=-1",
+    "text/html;q=NaN",
+    "a/b/c",
+    "text/",
+    "/html",
+    "*/html",
+    'text/html; charset="unterminated',
+    "application/json;;;q=0.5",
+    "x" * 4000,
+    ", ".join(["text/html;q=0.1"] * 500),
+    "\u00e9/\u00e8",
+    "text/html\t;\tq=0.5",
+]
+LEAKS = ("Traceback", "site-packages", '.py"', ".py:", "/work/", 'File "')
 
 
 def _ok(status: int, text: str) -> None:
@@ -32,41 +58,71 @@ def _ok(status: int, text: str) -> None:
 def test_malformed_accept_headers_are_never_a_server_error(url, accept):
     with requests.Session() as session:
         for route in ROUTES:
-            answer = session.get(url + route, headers={"Accept": accept.encode("latin-1", "replace").decode("latin-1")},
-                                 timeout=30, allow_redirects=False)
+            answer = session.get(
+                url + route,
+                headers={"Accept": accept.encode("latin-1", "replace").decode("latin-1")},
+                timeout=30,
+                allow_redirects=False,
+            )
             _ok(answer.status_code, answer.text)
 
 
-@pytest.mark.parametrize(("path", "words"), [
-    ("/sparql?query=ASK%7B%7D&format=excel", "unknown format"),
-    ("/download?format=exe", "unknown format"),
-    ("/dataset?format=%ff", "unknown format"),
-    ("/data/party/workers-party.exe", ""),
-    ("/download.xml", ""),
-])
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/sparql?query=ASK%7B%7D&format=excel", "unknown format"),
+        ("/download?format=exe", "unknown format"),
+        ("/dataset?format=%ff", "unknown format"),
+        ("/data/party/workers-party.exe", ""),
+        ("/download.xml", ""),
+    ],
+)
 def test_unknown_formats_are_4xx_with_a_message(url, path, words):
     answer = requests.get(url + path, timeout=30)
     assert 400 <= answer.status_code < 500 and words in answer.text
 
 
-@pytest.mark.parametrize("path", ["/search?q=%ff%fe", "/page/party/%ff", "/id/party/%ff%fe", "/reconcile?queries=%ff",
-                                  "/sparql?query=ASK%7B%7D&default-graph-uri=%ff", "/sparql?query=ASK%7B%ff%7D", "/queries/%ff.rq",
-                                  "/sparql?query=ASK%7B%00%7D", "/search?q=%00", "/reconcile/preview?id=%ff%00"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/search?q=%ff%fe",
+        "/page/party/%ff",
+        "/id/party/%ff%fe",
+        "/reconcile?queries=%ff",
+        "/sparql?query=ASK%7B%7D&default-graph-uri=%ff",
+        "/sparql?query=ASK%7B%ff%7D",
+        "/queries/%ff.rq",
+        "/sparql?query=ASK%7B%00%7D",
+        "/search?q=%00",
+        "/reconcile/preview?id=%ff%00",
+    ],
+)
 def test_bytes_that_are_not_utf8_are_never_a_server_error(url, path):
     answer = requests.get(url + path, headers={"Accept": "application/json"}, timeout=30)
     _ok(answer.status_code, answer.text)
 
 
-@pytest.mark.parametrize(("content_type", "body"), [
-    ("application/sparql-query", b"ASK { \"\xff\xfe\" }"),
-    ("application/x-www-form-urlencoded", b"query=ASK%7B%7D&format=\xff"),
-    ("application/x-www-form-urlencoded; charset=latin-1", b"query=ASK%7B%7D"),
-    ("application/sparql-query; charset=\xff", b"ASK {}"),
-    ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"query\"\r\n\r\nASK{}\r\n--x--"),
-    ("", b"\x00\x01\x02"),
-])
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/sparql-query", b'ASK { "\xff\xfe" }'),
+        ("application/x-www-form-urlencoded", b"query=ASK%7B%7D&format=\xff"),
+        ("application/x-www-form-urlencoded; charset=latin-1", b"query=ASK%7B%7D"),
+        ("application/sparql-query; charset=\xff", b"ASK {}"),
+        (
+            "multipart/form-data; boundary=x",
+            b'--x\r\nContent-Disposition: form-data; name="query"\r\n\r\nASK{}\r\n--x--',
+        ),
+        ("", b"\x00\x01\x02"),
+    ],
+)
 def test_odd_bodies_are_4xx(url, content_type, body):
-    answer = requests.post(url + "/sparql", data=body, headers={"Content-Type": content_type} if content_type else {}, timeout=30)
+    answer = requests.post(
+        url + "/sparql",
+        data=body,
+        headers={"Content-Type": content_type} if content_type else {},
+        timeout=30,
+    )
     assert 400 <= answer.status_code < 500, answer.text
     _ok(answer.status_code, answer.text)
 
@@ -76,7 +132,9 @@ def _raw(url: str, request: bytes) -> bytes:
     with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as connection:
         try:
             connection.sendall(request)
-        except OSError:  # the server may stop reading a request it refuses; its answer is still there
+        except (
+            OSError
+        ):  # the server may stop reading a request it refuses; its answer is still there
             pass
         answer = b""
         while b"\r\n\r\n" not in answer:
@@ -93,7 +151,12 @@ def _status(answer: bytes) -> int:
 
 @pytest.mark.parametrize("size", [20_000, 200_000, 2_000_000])
 def test_huge_headers_are_431(url, size):
-    answer = _raw(url, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * size + b"\r\nConnection: close\r\n\r\n")
+    answer = _raw(
+        url,
+        b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Big: "
+        + b"a" * size
+        + b"\r\nConnection: close\r\n\r\n",
+    )
     assert _status(answer) == 431, answer[:300]
 
 
@@ -104,51 +167,146 @@ def test_many_headers_are_431(url):
 
 
 def test_the_431_says_why(url):
-    answer = requests.get(url + "/sparql", params={"query": "ASK {}"}, headers={"X-Big": "a" * 20_000, "Accept": "application/json"},
-                          timeout=30)
+    answer = requests.get(
+        url + "/sparql",
+        params={"query": "ASK {}"},
+        headers={"X-Big": "a" * 20_000, "Accept": "application/json"},
+        timeout=30,
+    )
     assert answer.status_code == 431
     assert "limit is 16384" in answer.json()["message"]
 
 
-@pytest.mark.parametrize("method", ["PROPFIND", "TRACE", "PATCH", "DELETE", "PUT", "MKCOL", "CONNECT", "LOCK", "FOO", "BREW"])
+@pytest.mark.parametrize(
+    "method",
+    ["PROPFIND", "TRACE", "PATCH", "DELETE", "PUT", "MKCOL", "CONNECT", "LOCK", "FOO", "BREW"],
+)
 @pytest.mark.parametrize("path", ["/sparql", "/", "/static/site.css", "/download/election-kg.ttl"])
 def test_odd_methods_are_405_with_the_allowed_ones(url, method, path):
-    answer = _raw(url, f"{method} {path} HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n".encode())
+    answer = _raw(
+        url,
+        f"{method} {path} HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n".encode(),
+    )
     assert _status(answer) == 405, answer[:300]
     assert b"allow: " in answer.lower() and b"GET" in answer
 
 
 def test_malformed_request_lines_are_400(url):
-    for request in (b"GET /\r\n\r\n", b"GET / HTTP/9.9\r\nHost: x\r\n\r\n", b"\x16\x03\x01\x00\xa5\x01\x00\x00garbage\r\n\r\n",
-                    b"GET /page/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n"):
+    for request in (
+        b"GET /\r\n\r\n",
+        b"GET / HTTP/9.9\r\nHost: x\r\n\r\n",
+        b"\x16\x03\x01\x00\xa5\x01\x00\x00garbage\r\n\r\n",
+        b"GET /page/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n",
+    ):
         assert _status(_raw(url, request)) == 400
 
 
 # --- the fuzz test ------------------------------------------------------------------------------
 
 EXAMPLES = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "queries").glob("*.rq"))]
-SPARQL_BITS = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "?s", "?p", "?o", "*", "<http://127.0.0.1:5000/id/party/x>",
-               "FILTER", "REGEX(?o, \"(a+)+$\")", "GRAPH", "SERVICE", "FROM", "NAMED", "LOAD", "INSERT", "DATA", "LIMIT", "1", ".", "(",
-               ")", "\"", "'", "\\u0053", "#", "\n", " ", "PREFIX", "x:", "<", ">", "OPTIONAL", "VALUES", "UNION", "COUNT", "BIND", "AS"]
+SPARQL_BITS = [
+    "SELECT",
+    "ASK",
+    "CONSTRUCT",
+    "DESCRIBE",
+    "WHERE",
+    "{",
+    "}",
+    "?s",
+    "?p",
+    "?o",
+    "*",
+    "<http://127.0.0.1:5000/id/party/x>",
+    "FILTER",
+    'REGEX(?o, "(a+)+$")',
+    "GRAPH",
+    "SERVICE",
+    "FROM",
+    "NAMED",
+    "LOAD",
+    "INSERT",
+    "DATA",
+    "LIMIT",
+    "1",
+    ".",
+    "(",
+    ")",
+    '"',
+    "'",
+    "\\u0053",
+    "#",
+    "\n",
+    " ",
+    "PREFIX",
+    "x:",
+    "<",
+    ">",
+    "OPTIONAL",
+    "VALUES",
+    "UNION",
+    "COUNT",
+    "BIND",
+    "AS",
+]
 QUERIES = st.one_of(
     st.sampled_from(EXAMPLES),
     st.lists(st.sampled_from(SPARQL_BITS), max_size=30).map(" ".join),
     st.text(max_size=200),
-    st.sampled_from(EXAMPLES).flatmap(lambda q: st.integers(0, len(q)).map(lambda n: q[:n])),  # cut short anywhere
+    st.sampled_from(EXAMPLES).flatmap(
+        lambda q: st.integers(0, len(q)).map(lambda n: q[:n])
+    ),  # cut short anywhere
 )
-HEADER_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=80)
-MEDIA_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values",
-               "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml", "text/html", "*/*",
-               "application/json", "image/png"]
-ACCEPTS = st.one_of(st.sampled_from(MEDIA_TYPES), HEADER_TEXT, st.lists(st.sampled_from(MEDIA_TYPES), max_size=4).map(", ".join))
-FORMATS = st.one_of(st.none(), st.sampled_from(["json", "xml", "csv", "tsv", "ttl", "turtle", "jsonld", "nt", "rdf", "html", ""]),
-                    st.text(max_size=20))
-GRAPHS = st.lists(st.one_of(st.sampled_from(["http://127.0.0.1:5000/graph/links", "file:///etc/passwd", "/etc/passwd", ""]),
-                            st.text(max_size=40)), max_size=2)
-CONTENT_TYPES = st.one_of(st.sampled_from(["application/x-www-form-urlencoded", "application/sparql-query",
-                                           "application/sparql-update", "text/plain", "application/sparql-query; charset=latin-1"]),
-                          HEADER_TEXT)
+HEADER_TEXT = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=80
+)
+MEDIA_TYPES = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "application/rdf+xml",
+    "text/html",
+    "*/*",
+    "application/json",
+    "image/png",
+]
+ACCEPTS = st.one_of(
+    st.sampled_from(MEDIA_TYPES),
+    HEADER_TEXT,
+    st.lists(st.sampled_from(MEDIA_TYPES), max_size=4).map(", ".join),
+)
+FORMATS = st.one_of(
+    st.none(),
+    st.sampled_from(
+        ["json", "xml", "csv", "tsv", "ttl", "turtle", "jsonld", "nt", "rdf", "html", ""]
+    ),
+    st.text(max_size=20),
+)
+GRAPHS = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["http://127.0.0.1:5000/graph/links", "file:///etc/passwd", "/etc/passwd", ""]
+        ),
+        st.text(max_size=40),
+    ),
+    max_size=2,
+)
+CONTENT_TYPES = st.one_of(
+    st.sampled_from(
+        [
+            "application/x-www-form-urlencoded",
+            "application/sparql-query",
+            "application/sparql-update",
+            "text/plain",
+            "application/sparql-query; charset=latin-1",
+        ]
+    ),
+    HEADER_TEXT,
+)
 
 
 @st.composite
@@ -167,8 +325,13 @@ def sparql_requests(draw) -> tuple[str, dict[str, list[str]], dict[str, str], by
     body = None
     if method == "POST":
         headers["Content-Type"] = draw(CONTENT_TYPES)
-        body = draw(st.one_of(st.binary(max_size=300), QUERIES.map(lambda q: q.encode("utf-8")),
-                              st.just(urllib.parse.urlencode(params, doseq=True).encode())))
+        body = draw(
+            st.one_of(
+                st.binary(max_size=300),
+                QUERIES.map(lambda q: q.encode("utf-8")),
+                st.just(urllib.parse.urlencode(params, doseq=True).encode()),
+            )
+        )
     return method, params, headers, body
 
 
@@ -178,13 +341,24 @@ def session():
         yield client
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(request=sparql_requests())
 def test_fuzzing_the_endpoint_finds_no_server_error(sparql_url, session, request):
     method, params, headers, body = request
     try:
-        answer = session.request(method, sparql_url, params=params, headers=headers, data=body, timeout=60)
-    except (requests.exceptions.InvalidHeader, UnicodeEncodeError, http.client.InvalidURL, ValueError):
+        answer = session.request(
+            method, sparql_url, params=params, headers=headers, data=body, timeout=60
+        )
+    except (
+        requests.exceptions.InvalidHeader,
+        UnicodeEncodeError,
+        http.client.InvalidURL,
+        ValueError,
+    ):
         return  # the client library refused to send it: nothing reached the server
     if answer.status_code == 503:  # the documented timeout, the only 5xx a query may earn
         assert "was stopped" in answer.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-from server.budget import Budget
+from election_kg.server.http.budget import Budget
 
 
 def test_debt_drains_at_the_budget_rate_and_refuses_past_the_budget():
@@ -16,7 +16,9 @@ def test_debt_drains_at_the_budget_rate_and_refuses_past_the_budget():
     assert budget.retry_after("a", now=102) is None
     budget.charge("a", 8, now=102)  # 4 + 8 = 12: 2 s over
     assert budget.retry_after("a", now=102) == 2
-    assert budget.retry_after("a", now=104) == 1  # exactly at the budget: still refused, for a second
+    assert (
+        budget.retry_after("a", now=104) == 1
+    )  # exactly at the budget: still refused, for a second
     assert budget.retry_after("a", now=104.5) is None
     assert budget.debt("a", now=1000) == 0
 
@@ -38,10 +40,14 @@ def test_processes_share_the_accounts_and_no_charge_is_lost(tmp_path):
     path = tmp_path / "budget.sqlite"
     here = Budget(path, seconds=1000, window=1000)
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_charge_many, args=(str(path), "shared", 200)) for _ in range(3)]
+    workers = [
+        context.Process(target=_charge_many, args=(str(path), "shared", 200)) for _ in range(3)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(60)
         assert worker.exitcode == 0
-    assert abs(here.debt("shared", now=0) - 3 * 200 * 0.01) < 1e-6  # every charge of every process, none lost
+    assert (
+        abs(here.debt("shared", now=0) - 3 * 200 * 0.01) < 1e-6
+    )  # every charge of every process, none lost

@@ -29,33 +29,58 @@ def test_etag_and_304(url, manifest, path, params, accept):
     assert first.status_code == 200
     etag = first.headers["ETag"]
     assert etag.startswith('W/"') and manifest["dataVersion"] in etag
-    again = requests.get(url + path, params=params, headers={**headers, "If-None-Match": etag}, timeout=10)
+    again = requests.get(
+        url + path, params=params, headers={**headers, "If-None-Match": etag}, timeout=10
+    )
     assert again.status_code == 304
     assert again.content == b""
     assert again.headers["ETag"] == etag
     assert again.headers["Access-Control-Allow-Origin"] == "*"
-    other = requests.get(url + path, params=params, headers={**headers, "If-None-Match": 'W/"something-else"'}, timeout=10)
+    other = requests.get(
+        url + path,
+        params=params,
+        headers={**headers, "If-None-Match": 'W/"something-else"'},
+        timeout=10,
+    )
     assert other.status_code == 200
-    listed = requests.get(url + path, params=params, headers={**headers, "If-None-Match": f'"x", {etag}'}, timeout=10)
+    listed = requests.get(
+        url + path, params=params, headers={**headers, "If-None-Match": f'"x", {etag}'}, timeout=10
+    )
     assert listed.status_code == 304
 
 
 def test_every_worker_gives_the_same_etag(url):
-    tags = {requests.get(url + "/sparql", params={"query": ASK}, timeout=10).headers["ETag"] for _ in range(8)}
+    tags = {
+        requests.get(url + "/sparql", params={"query": ASK}, timeout=10).headers["ETag"]
+        for _ in range(8)
+    }
     assert len(tags) == 1
 
 
 def test_each_format_has_its_own_etag(url):
-    tags = {accept: requests.get(url + "/dataset", headers={"Accept": accept}, timeout=10).headers["ETag"]
-            for accept in ("text/turtle", "application/ld+json", "text/html")}
+    tags = {
+        accept: requests.get(url + "/dataset", headers={"Accept": accept}, timeout=10).headers[
+            "ETag"
+        ]
+        for accept in ("text/turtle", "application/ld+json", "text/html")
+    }
     assert len(set(tags.values())) == 3
-    turtle = requests.get(url + "/dataset", headers={"Accept": "text/turtle", "If-None-Match": tags["text/html"]}, timeout=10)
+    turtle = requests.get(
+        url + "/dataset",
+        headers={"Accept": "text/turtle", "If-None-Match": tags["text/html"]},
+        timeout=10,
+    )
     assert turtle.status_code == 200
 
 
 def test_post_is_never_answered_304(url):
     first = requests.post(url + "/sparql", data={"query": ASK}, timeout=10)
-    again = requests.post(url + "/sparql", data={"query": ASK}, headers={"If-None-Match": first.headers["ETag"]}, timeout=10)
+    again = requests.post(
+        url + "/sparql",
+        data={"query": ASK},
+        headers={"If-None-Match": first.headers["ETag"]},
+        timeout=10,
+    )
     assert again.status_code == 200
     assert again.json()["boolean"] is True
 

@@ -26,14 +26,26 @@ ACCEPT = [
     ("application/json", "application/ld+json", "json-ld", "/dataset.jsonld"),
     ("application/n-triples", "application/n-triples", "nt", "/dataset.nt"),
     ("application/rdf+xml", "application/rdf+xml", "xml", "/dataset.rdf"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html", None, "/dataset.html"),
-    ("text/turtle;q=0.4, application/n-triples;q=0.6", "application/n-triples", "nt", "/dataset.nt"),
+    (
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "text/html",
+        None,
+        "/dataset.html",
+    ),
+    (
+        "text/turtle;q=0.4, application/n-triples;q=0.6",
+        "application/n-triples",
+        "nt",
+        "/dataset.nt",
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def void(url) -> Graph:
-    return Graph().parse(data=requests.get(url + "/dataset.ttl", timeout=10).content, format="turtle")
+    return Graph().parse(
+        data=requests.get(url + "/dataset.ttl", timeout=10).content, format="turtle"
+    )
 
 
 @pytest.mark.parametrize("path", ["/dataset", "/.well-known/void"])
@@ -63,9 +75,15 @@ def test_406(url):
 def test_licence_publisher_and_sources(void, dataset: Dataset):
     assert (DATASET, RDF.type, VOID.Dataset) in void
     assert (DATASET, RDF.type, DCAT.Dataset) in void
-    assert (DATASET, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by-sa/4.0/")) in void
+    assert (
+        DATASET,
+        DCTERMS.license,
+        URIRef("https://creativecommons.org/licenses/by-sa/4.0/"),
+    ) in void
     assert void.value(void.value(DATASET, DCTERMS.publisher), FOAF.name) == Literal("election-kg")
-    source_urls = {o for _, _, o, _ in dataset.quads((None, URIRef("https://schema.org/url"), None, None))}
+    source_urls = {
+        o for _, _, o, _ in dataset.quads((None, URIRef("https://schema.org/url"), None, None))
+    }
     assert source_urls and set(void.objects(DATASET, DCTERMS.source)) == source_urls
 
 
@@ -73,8 +91,12 @@ def test_counts_match_the_manifest_and_the_dump(void, manifest, dataset: Dataset
     assert void.value(DATASET, VOID.triples) == Literal(manifest["triples"])
     subjects = {s for s, _, _, _ in dataset.quads((None, None, None, None))}
     assert void.value(DATASET, VOID.distinctSubjects) == Literal(len(subjects))
-    subsets = {void.value(s, URIRef("http://www.w3.org/ns/sparql-service-description#name")): void.value(s, VOID.triples)
-               for s in void.objects(DATASET, VOID.subset)}
+    subsets = {
+        void.value(s, URIRef("http://www.w3.org/ns/sparql-service-description#name")): void.value(
+            s, VOID.triples
+        )
+        for s in void.objects(DATASET, VOID.subset)
+    }
     for graph, size in manifest["graphs"].items():
         assert subsets[URIRef(graph)] == Literal(size)
 
@@ -93,7 +115,9 @@ def test_endpoint_and_dumps(void, manifest):
     assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef(BASE + "sparql")
     dumps = {str(d) for d in void.objects(DATASET, VOID.dataDump)}
     assert dumps == {f"{BASE}download/{e['file']}" for e in manifest["files"] if "format" in e}
-    by_url = {str(void.value(d, DCAT.downloadURL)): d for d in void.objects(DATASET, DCAT.distribution)}
+    by_url = {
+        str(void.value(d, DCAT.downloadURL)): d for d in void.objects(DATASET, DCAT.distribution)
+    }
     for entry in manifest["files"]:
         if "format" not in entry:
             continue
@@ -105,10 +129,16 @@ def test_endpoint_and_dumps(void, manifest):
 
 
 def test_linkset_to_wikidata_counts_the_links(void, dataset: Dataset):
-    links = {(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))
-             if str(o).startswith(WIKIDATA) and p not in (RDF.object, RDF.subject)}
-    linksets = [ls for ls in void.subjects(RDF.type, VOID.Linkset)
-                if str(void.value(void.value(ls, VOID.objectsTarget), VOID.uriSpace)) == WIKIDATA]
+    links = {
+        (s, p, o)
+        for s, p, o, _ in dataset.quads((None, None, None, None))
+        if str(o).startswith(WIKIDATA) and p not in (RDF.object, RDF.subject)
+    }
+    linksets = [
+        ls
+        for ls in void.subjects(RDF.type, VOID.Linkset)
+        if str(void.value(void.value(ls, VOID.objectsTarget), VOID.uriSpace)) == WIKIDATA
+    ]
     assert linksets
     assert sum(int(void.value(ls, VOID.triples)) for ls in linksets) == len(links)
     same_as = next(ls for ls in linksets if void.value(ls, VOID.linkPredicate) == OWL.sameAs)

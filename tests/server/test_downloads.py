@@ -10,7 +10,13 @@ import pytest
 import requests
 from rdflib import Dataset, Graph
 
-PARSERS = {"Turtle": "turtle", "JSON-LD": "json-ld", "N-Triples": "nt", "N-Quads": "nquads", "TriG": "trig"}
+PARSERS = {
+    "Turtle": "turtle",
+    "JSON-LD": "json-ld",
+    "N-Triples": "nt",
+    "N-Quads": "nquads",
+    "TriG": "trig",
+}
 
 
 def raw(url: str, **headers: str) -> requests.Response:
@@ -47,7 +53,11 @@ def test_json_listing_is_the_manifest(url, manifest):
         assert item["gzip"]["sha256"] == entry["gzip"]["sha256"]
         assert item["url"] == f"{url}/download/{entry['file']}"
         if "triples" in entry:
-            assert (item["triples"], item["format"], item["mediaType"]) == (entry["triples"], entry["format"], entry["mediaType"])
+            assert (item["triples"], item["format"], item["mediaType"]) == (
+                entry["triples"],
+                entry["format"],
+                entry["mediaType"],
+            )
 
 
 def test_html_listing_links_every_file_and_shows_its_checksum(url, manifest):
@@ -62,14 +72,24 @@ def test_html_listing_links_every_file_and_shows_its_checksum(url, manifest):
         assert f"{url}/download/{entry['gzip']['file']}" in page.hrefs
         assert entry["sha256"] in text
     assert 'rel="alternate"' in answer.headers["Link"]
-    assert not any(h.startswith(("http://", "https://")) and not h.startswith(url) for h in page.hrefs
-                   if "/download/" in h)
+    assert not any(
+        h.startswith(("http://", "https://")) and not h.startswith(url)
+        for h in page.hrefs
+        if "/download/" in h
+    )
 
 
 def test_listing_urls_per_format(url):
     assert requests.get(url + "/download.json", timeout=10).json()["files"]
-    assert requests.get(url + "/download.html", timeout=10).headers["Content-Type"].startswith("text/html")
-    assert requests.get(url + "/download", headers={"Accept": "text/csv"}, timeout=10).status_code == 406
+    assert (
+        requests.get(url + "/download.html", timeout=10)
+        .headers["Content-Type"]
+        .startswith("text/html")
+    )
+    assert (
+        requests.get(url + "/download", headers={"Accept": "text/csv"}, timeout=10).status_code
+        == 406
+    )
 
 
 def test_every_file_matches_its_checksum_plain_and_gzipped(url, manifest):
@@ -98,14 +118,19 @@ def test_every_file_matches_its_checksum_plain_and_gzipped(url, manifest):
 
 
 def test_gzip_refused_with_q_zero(url, manifest):
-    answer = raw(f"{url}/download/{manifest['files'][0]['file']}", **{"Accept-Encoding": "gzip;q=0, identity"})
+    answer = raw(
+        f"{url}/download/{manifest['files'][0]['file']}",
+        **{"Accept-Encoding": "gzip;q=0, identity"},
+    )
     assert "Content-Encoding" not in answer.headers
 
 
 @pytest.mark.parametrize("fmt", sorted(PARSERS))
 def test_dumps_parse_to_the_announced_triple_count(url, manifest, fmt):
     entry = next(e for e in manifest["files"] if e.get("format") == fmt)
-    answer = requests.get(f"{url}/download/{entry['file']}", timeout=10)  # requests decodes gzip itself
+    answer = requests.get(
+        f"{url}/download/{entry['file']}", timeout=10
+    )  # requests decodes gzip itself
     assert answer.headers["Content-Type"].split(";")[0] == entry["mediaType"]
     if PARSERS[fmt] in ("nquads", "trig"):
         data = Dataset()
@@ -120,7 +145,9 @@ def test_conditional_downloads(url, manifest):
     first = raw(file_url, **{"Accept-Encoding": "gzip"})
     again = raw(file_url, **{"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.content == b""
-    since = raw(file_url, **{"Accept-Encoding": "gzip", "If-Modified-Since": first.headers["Last-Modified"]})
+    since = raw(
+        file_url, **{"Accept-Encoding": "gzip", "If-Modified-Since": first.headers["Last-Modified"]}
+    )
     assert since.status_code == 304
     # the plain file has another ETag: a gzip validator must not validate it
     plain = raw(file_url, **{"Accept-Encoding": "identity", "If-None-Match": first.headers["ETag"]})
@@ -129,22 +156,29 @@ def test_conditional_downloads(url, manifest):
 
 def test_ranges(url, manifest):
     entry = manifest["files"][0]
-    answer = raw(f"{url}/download/{entry['file']}", **{"Accept-Encoding": "identity", "Range": "bytes=0-9"})
+    answer = raw(
+        f"{url}/download/{entry['file']}", **{"Accept-Encoding": "identity", "Range": "bytes=0-9"}
+    )
     assert answer.status_code == 206
     assert len(answer.content) == 10
 
 
-@pytest.mark.parametrize("path", [
-    "/download/manifest.json",  # in the folder, not listed in the manifest
-    "/download/..%2Fmanifest.json",
-    "/download/%2e%2e/%2e%2e/setup.cfg",
-    "/download/../../etc/passwd",
-    "/download/%2e%2e",
-    "/download/%2Fetc%2Fpasswd",
-    "/download/election-kg.ttl%00.gz",
-    "/download/nothing.ttl",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/download/manifest.json",  # in the folder, not listed in the manifest
+        "/download/..%2Fmanifest.json",
+        "/download/%2e%2e/%2e%2e/setup.cfg",
+        "/download/../../etc/passwd",
+        "/download/%2e%2e",
+        "/download/%2Fetc%2Fpasswd",
+        "/download/election-kg.ttl%00.gz",
+        "/download/nothing.ttl",
+    ],
+)
 def test_only_listed_files_are_served(url, path):
-    answer = requests.get(url + path, headers={"Accept": "application/json"}, timeout=10, allow_redirects=False)
+    answer = requests.get(
+        url + path, headers={"Accept": "application/json"}, timeout=10, allow_redirects=False
+    )
     assert answer.status_code == 404
     assert "root:" not in answer.text and "[metadata]" not in answer.text

@@ -17,11 +17,16 @@ from pathlib import Path
 import pytest
 import requests
 
-from scripts.processes import alive, http_workers, query_workers
-from tests.conftest import CLI, ROOT, LiveServer, copy_project, free_port, run_cli, start_server, stop_server
+from election_kg.bench.processes import alive, http_workers, query_workers
+from tests.support.live import LiveServer, free_port, start_server, stop_server
+from tests.support.project import CLI, ROOT, copy_project, run_cli
 
 JSON = {"Accept": "application/sparql-results+json"}
-MIX = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "scripts" / "bench_queries").glob("*.rq")) if "SELECT" in p.read_text()]
+MIX = [
+    p.read_text(encoding="utf-8")
+    for p in sorted((ROOT / "scripts" / "bench_queries").glob("*.rq"))
+    if "SELECT" in p.read_text()
+]
 MEDIUM = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d <http://www.w3.org/2000/01/rdf-schema#label> ?f }"  # some 50 ms of work
 PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # a few seconds: the square of the triple count
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -35,10 +40,15 @@ def _count(url: str, query: str = COUNT, timeout: float = 60) -> int:
 
 # --- query processes killed under load ----------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def busy(built) -> Iterator[LiveServer]:
     """One HTTP worker (so one pool), no result cache (every query runs), no budget (one client, much work)."""
-    server = start_server(built.dist, env={"ELECTION_KG_RESULT_CACHE_SIZE": "0", "ELECTION_KG_QUERY_BUDGET": "0"}, workers=1)
+    server = start_server(
+        built.dist,
+        env={"ELECTION_KG_RESULT_CACHE_SIZE": "0", "ELECTION_KG_QUERY_BUDGET": "0"},
+        workers=1,
+    )
     yield server
     stop_server(server)
 
@@ -54,7 +64,9 @@ def test_query_processes_killed_mid_load_are_replaced_and_no_request_fails(busy)
             while time.monotonic() < deadline:
                 query = rng.choice([*MIX, MEDIUM, MEDIUM])
                 try:
-                    answer = session.post(busy.url + "/sparql", data={"query": query}, headers=JSON, timeout=30)
+                    answer = session.post(
+                        busy.url + "/sparql", data={"query": query}, headers=JSON, timeout=30
+                    )
                 except requests.RequestException as exc:
                     failures.append(repr(exc))
                     continue
@@ -72,7 +84,9 @@ def test_query_processes_killed_mid_load_are_replaced_and_no_request_fails(busy)
                 os.kill(victim, signal.SIGKILL)
                 kills.append(victim)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(6)] + [threading.Thread(target=killer)]
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(6)] + [
+        threading.Thread(target=killer)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -80,10 +94,13 @@ def test_query_processes_killed_mid_load_are_replaced_and_no_request_fails(busy)
     assert len(kills) >= 6
     assert failures == []
     assert answered[0] >= 50
-    assert query_workers(busy.process.pid) and set(query_workers(busy.process.pid)).isdisjoint(kills)
+    assert query_workers(busy.process.pid) and set(query_workers(busy.process.pid)).isdisjoint(
+        kills
+    )
 
 
 # --- a new build without a restart; a failed build never served ---------------------------------
+
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -94,7 +111,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def reloading(project) -> Iterator[LiveServer]:
-    server = start_server(project / "data" / "dist", env={"ELECTION_KG_QUERY_BUDGET": "0"}, workers=2)
+    server = start_server(
+        project / "data" / "dist", env={"ELECTION_KG_QUERY_BUDGET": "0"}, workers=2
+    )
     yield server
     stop_server(server)
 
@@ -107,7 +126,9 @@ def _settled(server: LiveServer, seconds: float = 60) -> list[int]:
     """The HTTP workers, once both are up with their query pools."""
     deadline = time.monotonic() + seconds
     while len(workers := http_workers(server.process.pid)) != 2:
-        assert time.monotonic() < deadline, f"the server has {len(workers)} HTTP workers after {seconds} s"
+        assert time.monotonic() < deadline, (
+            f"the server has {len(workers)} HTTP workers after {seconds} s"
+        )
         time.sleep(0.2)
     return workers
 
@@ -127,8 +148,12 @@ def _manifest(project: Path) -> dict:
 def test_a_failed_build_never_replaces_the_served_one(project, reloading):
     served, target = _version(reloading.url), (project / "data" / "dist").resolve()
     broken = project / "data" / "sources" / "2002_Testland_general_election.txt"
-    broken.write_text((ROOT / "tests" / "fixtures" / "articles" / broken.name).read_text(encoding="utf-8").replace("Seats2: 4", "Seats2: -4"),
-                      encoding="utf-8")
+    broken.write_text(
+        (ROOT / "tests" / "fixtures" / "articles" / broken.name)
+        .read_text(encoding="utf-8")
+        .replace("Seats2: 4", "Seats2: -4"),
+        encoding="utf-8",
+    )
     try:
         result = run_cli("build", "--root", str(project))
         assert result.returncode == 1 and "must not be negative" in result.stderr
@@ -136,30 +161,44 @@ def test_a_failed_build_never_replaces_the_served_one(project, reloading):
         broken.unlink()
     assert (project / "data" / "dist").resolve() == target
     old_workers = _settled(reloading)
-    reloading.process.send_signal(signal.SIGHUP)  # even told to reload, the server finds the good build
+    reloading.process.send_signal(
+        signal.SIGHUP
+    )  # even told to reload, the server finds the good build
     _wait_for_replacement(old_workers)
     _settled(reloading)
     assert all(_version(reloading.url) == served for _ in range(10))
     assert _count(reloading.url) > 0
 
 
-def test_sighup_serves_a_new_build_while_in_flight_queries_finish_on_the_old_one(project, reloading):
+def test_sighup_serves_a_new_build_while_in_flight_queries_finish_on_the_old_one(
+    project, reloading
+):
     old_version, old_count = _version(reloading.url), _count(reloading.url)
-    shutil.copy(ROOT / "tests" / "fixtures" / "articles" / "2002_Testland_general_election.txt", project / "data" / "sources")
+    shutil.copy(
+        ROOT / "tests" / "fixtures" / "articles" / "2002_Testland_general_election.txt",
+        project / "data" / "sources",
+    )
     assert run_cli("build", "--root", str(project)).returncode == 0
     new_version = _manifest(project)["dataVersion"]
     assert new_version != old_version
 
     in_flight: dict[str, int] = {}
-    slow = threading.Thread(target=lambda: in_flight.setdefault("n", _count(reloading.url, PRODUCT)))
+    slow = threading.Thread(
+        target=lambda: in_flight.setdefault("n", _count(reloading.url, PRODUCT))
+    )
     failures: list[str] = []
     polling = threading.Event()
 
     def poll() -> None:  # meanwhile, every request is answered, by one build or the other
         while not polling.is_set():
             try:
-                answer = requests.get(reloading.url + "/health", timeout=10, headers={"Connection": "close"})
-                if answer.status_code != 200 or answer.json()["dataVersion"] not in (old_version, new_version):
+                answer = requests.get(
+                    reloading.url + "/health", timeout=10, headers={"Connection": "close"}
+                )
+                if answer.status_code != 200 or answer.json()["dataVersion"] not in (
+                    old_version,
+                    new_version,
+                ):
                     failures.append(f"{answer.status_code} {answer.text[:100]}")
             except requests.RequestException as exc:
                 failures.append(repr(exc))
@@ -177,15 +216,25 @@ def test_sighup_serves_a_new_build_while_in_flight_queries_finish_on_the_old_one
     finally:
         polling.set()
         poller.join(15)
-    assert in_flight["n"] == old_count ** 2, "the in-flight query should have finished on the build it started on"
-    assert all(_version(reloading.url) == new_version for _ in range(10))  # every worker now serves the new build
+    assert in_flight["n"] == old_count**2, (
+        "the in-flight query should have finished on the build it started on"
+    )
+    assert all(
+        _version(reloading.url) == new_version for _ in range(10)
+    )  # every worker now serves the new build
     assert _count(reloading.url) > old_count  # which has the second article
     _settled(reloading)
     assert failures == []
-    assert requests.get(reloading.url + "/page/election/2002-testland-general-election", timeout=30).status_code == 200
+    assert (
+        requests.get(
+            reloading.url + "/page/election/2002-testland-general-election", timeout=30
+        ).status_code
+        == 200
+    )
 
 
 # --- refusing to start on a damaged build -------------------------------------------------------
+
 
 @pytest.fixture
 def damaged(built, tmp_path) -> Path:
@@ -211,21 +260,45 @@ def _unparsable_dump_with_a_matching_checksum(folder: Path) -> None:
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
-@pytest.mark.parametrize(("damage", "message"), [
-    (lambda f: (f / "election-kg.nq").unlink(), "election-kg.nq is listed in the manifest but missing"),
-    (lambda f: (f / "election-kg.ttl.gz").unlink(), "election-kg.ttl.gz is listed in the manifest but missing"),
-    (_damage_dump, "election-kg.nq does not match its SHA-256 in the manifest (damaged or edited)"),
-    (lambda f: (f / "manifest.json").unlink(), "missing manifest.json"),
-    (lambda f: (f / "manifest.json").write_text("{not json", encoding="utf-8"), "is not a valid build manifest"),
-    (lambda f: (f / "manifest.json").write_text('{"files": []}', encoding="utf-8"), "is not a valid build manifest"),
-    (_unparsable_dump_with_a_matching_checksum, "cannot load"),
-    (lambda f: shutil.rmtree(f), "no build at"),
-])
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda f: (f / "election-kg.nq").unlink(),
+            "election-kg.nq is listed in the manifest but missing",
+        ),
+        (
+            lambda f: (f / "election-kg.ttl.gz").unlink(),
+            "election-kg.ttl.gz is listed in the manifest but missing",
+        ),
+        (
+            _damage_dump,
+            "election-kg.nq does not match its SHA-256 in the manifest (damaged or edited)",
+        ),
+        (lambda f: (f / "manifest.json").unlink(), "missing manifest.json"),
+        (
+            lambda f: (f / "manifest.json").write_text("{not json", encoding="utf-8"),
+            "is not a valid build manifest",
+        ),
+        (
+            lambda f: (f / "manifest.json").write_text('{"files": []}', encoding="utf-8"),
+            "is not a valid build manifest",
+        ),
+        (_unparsable_dump_with_a_matching_checksum, "cannot load"),
+        (lambda f: shutil.rmtree(f), "no build at"),
+    ],
+)
 def test_serve_refuses_a_missing_or_damaged_build_with_a_clear_message(damaged, damage, message):
     damage(damaged)
     port = free_port()
-    process = subprocess.Popen([*CLI, "serve", "--port", str(port), "--dist", str(damaged)], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port), "--dist", str(damaged)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         _, stderr = process.communicate(timeout=120)
     except subprocess.TimeoutExpired:  # it started after all: stop it and everything it spawned

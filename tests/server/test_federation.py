@@ -15,10 +15,10 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from tests.backends import BACKENDS, serving
-from tests.conftest import ROOT, free_port
-from tests.listener import Listener, listening
-from tests.oxigraph_server import WIKIDATA_FIXTURE, Oxigraph, start_wikidata, stop_oxigraph
+from tests.support.listener import Listener, listening
+from tests.support.live import BACKENDS, free_port, serving
+from tests.support.oxigraph import WIKIDATA_FIXTURE, Oxigraph, start_wikidata, stop_oxigraph
+from tests.support.project import ROOT
 
 EXAMPLE = ROOT / "data" / "queries" / "10-parties-joined-with-wikidata.rq"
 WQS = "https://query.wikidata.org/sparql"
@@ -47,7 +47,9 @@ def dead() -> str:
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request: pytest.FixtureRequest, built, wikidata: Oxigraph, dead: str) -> Iterator[str]:
     allowlist = ",".join([WQS, wikidata.query, dead, wikidata.url + "/no-such-endpoint"])
-    with serving(request.param, built.dist, env={"ELECTION_KG_SERVICE_ALLOWLIST": allowlist}, workers=1) as live:
+    with serving(
+        request.param, built.dist, env={"ELECTION_KG_SERVICE_ALLOWLIST": allowlist}, workers=1
+    ) as live:
         yield live.url + "/sparql"
 
 
@@ -60,7 +62,9 @@ def rows(answer: requests.Response) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in b.items()} for b in answer.json()["results"]["bindings"]]
 
 
-def test_the_example_joins_our_parties_with_wikidata_labels_and_descriptions(server, wikidata, built):
+def test_the_example_joins_our_parties_with_wikidata_labels_and_descriptions(
+    server, wikidata, built
+):
     example = EXAMPLE.read_text(encoding="utf-8")
     assert example.startswith("# title: ") and f"SERVICE <{WQS}>" in example
     found = rows(ask(server, example.replace(WQS, wikidata.query)))
@@ -69,16 +73,25 @@ def test_the_example_joins_our_parties_with_wikidata_labels_and_descriptions(ser
     local = ox.Store()
     local.load(path=str(built.dist / "election-kg.nq"), format=ox.RdfFormat.N_QUADS)
     local.load(path=str(WIKIDATA_FIXTURE), format=ox.RdfFormat.TURTLE)
-    solutions = local.query(example.replace(f"SERVICE <{WQS}>", ""), use_default_graph_as_union=True)
-    expected = [{v.value: s[v].value for v in solutions.variables if s[v] is not None} for s in solutions]
+    solutions = local.query(
+        example.replace(f"SERVICE <{WQS}>", ""), use_default_graph_as_union=True
+    )
+    expected = [
+        {v.value: s[v].value for v in solutions.variables if s[v] is not None} for s in solutions
+    ]
 
     assert found == expected
     assert len(found) >= 15
     by_name = {row["name"]: row for row in found}
     assert by_name["National Liberation Front"] == {
-        "name": "National Liberation Front", "item": "http://www.wikidata.org/entity/Q204543",
-        "wikidataLabel": "National Liberation Front", "wikidataDescription": "political party in Algeria"}
-    assert not any(row["item"].startswith("http://www.wikidata.org/entity/Q99") for row in found), "a decoy joined"
+        "name": "National Liberation Front",
+        "item": "http://www.wikidata.org/entity/Q204543",
+        "wikidataLabel": "National Liberation Front",
+        "wikidataDescription": "political party in Algeria",
+    }
+    assert not any(row["item"].startswith("http://www.wikidata.org/entity/Q99") for row in found), (
+        "a decoy joined"
+    )
 
 
 def test_an_allowed_service_can_be_called_anywhere_in_the_query(server, wikidata):
@@ -107,15 +120,23 @@ def test_a_service_outside_the_allowlist_is_refused_and_never_contacted(server, 
     assert listener.wait_quiet(0.1) == []
 
 
-@pytest.mark.parametrize(("query", "params"), [
-    ("SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}", {}),
-    ("SELECT * FROM NAMED <{url}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}),
-    ("SELECT * WHERE {{ ?s ?p ?o }} LIMIT 1", {"default-graph-uri": "{url}/data.ttl"}),
-    ("SELECT * WHERE {{ ?s ?p ?o }} LIMIT 1", {"named-graph-uri": "{url}/data.ttl"}),
-    ("SELECT * FROM <file:///etc/passwd> WHERE {{ ?s ?p ?o }}", {}),
-])
-def test_graphs_that_would_be_fetched_are_refused_and_never_fetched(server, listener, query, params):
-    data = {"query": query.format(url=listener.url), **{k: v.format(url=listener.url) for k, v in params.items()}}
+@pytest.mark.parametrize(
+    ("query", "params"),
+    [
+        ("SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}", {}),
+        ("SELECT * FROM NAMED <{url}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}),
+        ("SELECT * WHERE {{ ?s ?p ?o }} LIMIT 1", {"default-graph-uri": "{url}/data.ttl"}),
+        ("SELECT * WHERE {{ ?s ?p ?o }} LIMIT 1", {"named-graph-uri": "{url}/data.ttl"}),
+        ("SELECT * FROM <file:///etc/passwd> WHERE {{ ?s ?p ?o }}", {}),
+    ],
+)
+def test_graphs_that_would_be_fetched_are_refused_and_never_fetched(
+    server, listener, query, params
+):
+    data = {
+        "query": query.format(url=listener.url),
+        **{k: v.format(url=listener.url) for k, v in params.items()},
+    }
     answer = requests.post(server, data=data, headers=JSON, timeout=30)
     assert answer.status_code == 400, answer.text
     assert "never fetched" in answer.json()["message"]
@@ -123,7 +144,9 @@ def test_graphs_that_would_be_fetched_are_refused_and_never_fetched(server, list
 
 
 def test_load_is_refused_and_never_fetched(server, listener):
-    answer = requests.post(server, data={"update": f"LOAD <{listener.url}/data.ttl>"}, headers=JSON, timeout=30)
+    answer = requests.post(
+        server, data={"update": f"LOAD <{listener.url}/data.ttl>"}, headers=JSON, timeout=30
+    )
     assert answer.status_code == 403
     assert "read-only" in answer.json()["message"]
     assert listener.wait_quiet(0.1) == []
@@ -140,5 +163,8 @@ def test_a_failed_service_call_is_a_clear_502(server, wikidata, dead, where):
 
 
 def test_a_failed_silent_service_call_is_no_error(server, dead):
-    answer = ask(server, f"SELECT ?x WHERE {{ BIND(1 AS ?x) OPTIONAL {{ SERVICE SILENT <{dead}> {{ ?s ?p ?o }} }} }}")
+    answer = ask(
+        server,
+        f"SELECT ?x WHERE {{ BIND(1 AS ?x) OPTIONAL {{ SERVICE SILENT <{dead}> {{ ?s ?p ?o }} }} }}",
+    )
     assert rows(answer) == [{"x": "1"}]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 import pytest
 
-from tests.conftest import LiveServer, start_server, stop_server
+from tests.support.live import LiveServer, start_server, stop_server
 
 TIMEOUT = 2.0
 MAX_ROWS = 50
@@ -43,27 +43,53 @@ class Answer:
         return json.loads(self.body)
 
 
-def ask(server: LiveServer, query: str | None = None, *, source: str = "127.0.0.1", accept: str = JSON, path: str = "/sparql",
-        body: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 30) -> Answer:
+def ask(
+    server: LiveServer,
+    query: str | None = None,
+    *,
+    source: str = "127.0.0.1",
+    accept: str = JSON,
+    path: str = "/sparql",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> Answer:
     """One request on a fresh connection from `source` (any 127.x address is this machine)."""
     parsed = urllib.parse.urlsplit(server.url)
-    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout, source_address=(source, 0))
+    connection = http.client.HTTPConnection(
+        parsed.hostname, parsed.port, timeout=timeout, source_address=(source, 0)
+    )
     if query is not None:
         body = urllib.parse.urlencode({"query": query}).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
     started = time.monotonic()
     try:
-        connection.request("POST" if body is not None else "GET", path, body=body, headers={"Accept": accept, **(headers or {})})
+        connection.request(
+            "POST" if body is not None else "GET",
+            path,
+            body=body,
+            headers={"Accept": accept, **(headers or {})},
+        )
         response = connection.getresponse()
-        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read(), time.monotonic() - started)
+        return Answer(
+            response.status,
+            {k.lower(): v for k, v in response.getheaders()},
+            response.read(),
+            time.monotonic() - started,
+        )
     finally:
         connection.close()
 
 
 @pytest.fixture(scope="module")
 def limited(built) -> Iterator[LiveServer]:
-    env = {"ELECTION_KG_QUERY_TIMEOUT": str(TIMEOUT), "ELECTION_KG_MAX_RESULT_ROWS": str(MAX_ROWS),
-           "ELECTION_KG_QUERY_BUDGET": str(BUDGET), "ELECTION_KG_QUERY_BUDGET_WINDOW": "60", "ELECTION_KG_RESULT_CACHE_SIZE": "0"}
+    env = {
+        "ELECTION_KG_QUERY_TIMEOUT": str(TIMEOUT),
+        "ELECTION_KG_MAX_RESULT_ROWS": str(MAX_ROWS),
+        "ELECTION_KG_QUERY_BUDGET": str(BUDGET),
+        "ELECTION_KG_QUERY_BUDGET_WINDOW": "60",
+        "ELECTION_KG_RESULT_CACHE_SIZE": "0",
+    }
     server = start_server(built.dist, env=env, workers=2)
     yield server
     stop_server(server)
@@ -71,9 +97,14 @@ def limited(built) -> Iterator[LiveServer]:
 
 # --- sizes --------------------------------------------------------------------------------------
 
+
 def test_a_body_over_the_limit_is_413_before_it_is_read(limited):
-    answer = ask(limited, body=b"query=" + b"x" * 150_000, headers={"Content-Type": "application/x-www-form-urlencoded"},
-                 source="127.0.0.20")
+    answer = ask(
+        limited,
+        body=b"query=" + b"x" * 150_000,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        source="127.0.0.20",
+    )
     assert answer.status == 413
 
 
@@ -86,8 +117,13 @@ def test_a_chunked_body_over_the_limit_is_refused(limited):
     parsed = urllib.parse.urlsplit(limited.url)
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
     try:
-        connection.request("POST", "/sparql", body=chunks(), encode_chunked=True,
-                           headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": JSON})
+        connection.request(
+            "POST",
+            "/sparql",
+            body=chunks(),
+            encode_chunked=True,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": JSON},
+        )
         response = connection.getresponse()
         assert response.status in (400, 413), response.read()
     finally:
@@ -101,17 +137,22 @@ def test_a_query_over_the_length_limit_is_413(limited):
 
 # --- the row cap --------------------------------------------------------------------------------
 
+
 def _rows(answer: Answer, accept: str) -> int:
     if accept == JSON:
         return len(answer.json()["results"]["bindings"])
     if accept == "application/sparql-results+xml":
-        return len(ET.fromstring(answer.body).findall(".//{http://www.w3.org/2005/sparql-results#}result"))
+        return len(
+            ET.fromstring(answer.body).findall(".//{http://www.w3.org/2005/sparql-results#}result")
+        )
     if accept == "text/csv":
         return len(list(csv.reader(io.StringIO(answer.body.decode())))) - 1
     return len(list(ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.TSV)))
 
 
-@pytest.mark.parametrize("accept", [JSON, "application/sparql-results+xml", "text/csv", "text/tab-separated-values"])
+@pytest.mark.parametrize(
+    "accept", [JSON, "application/sparql-results+xml", "text/csv", "text/tab-separated-values"]
+)
 def test_results_past_the_cap_are_cut_valid_and_said_so(limited, accept):
     answer = ask(limited, MANY, accept=accept, source="127.0.0.21")
     assert answer.status == 200
@@ -122,7 +163,12 @@ def test_results_past_the_cap_are_cut_valid_and_said_so(limited, accept):
 
 
 def test_a_graph_past_the_cap_is_cut_and_valid(limited):
-    answer = ask(limited, "CONSTRUCT { ?s ?p ?a } WHERE { ?s ?p ?o . ?a ?b ?c }", accept="text/turtle", source="127.0.0.21")
+    answer = ask(
+        limited,
+        "CONSTRUCT { ?s ?p ?a } WHERE { ?s ?p ?o . ?a ?b ?c }",
+        accept="text/turtle",
+        source="127.0.0.21",
+    )
     assert answer.status == 200 and answer.headers["x-sparql-maxrows"] == str(MAX_ROWS)
     assert len(list(ox.parse(answer.body, format=ox.RdfFormat.TURTLE))) == MAX_ROWS
 
@@ -147,11 +193,16 @@ COSTLY = {
 def test_costly_patterns_end_at_the_deadline_while_others_are_answered(limited, name, number):
     source = f"127.0.0.{30 + number}"
     slow: dict[str, Answer] = {}
-    thread = threading.Thread(target=lambda: slow.setdefault("answer", ask(limited, COSTLY[name], source=source)))
+    thread = threading.Thread(
+        target=lambda: slow.setdefault("answer", ask(limited, COSTLY[name], source=source))
+    )
     thread.start()
     time.sleep(0.3)
     for _ in range(3):  # meanwhile: the health check and a simple query, quickly
-        assert ask(limited, path="/health", accept="application/json", source="127.0.0.29").seconds < 1.0
+        assert (
+            ask(limited, path="/health", accept="application/json", source="127.0.0.29").seconds
+            < 1.0
+        )
         quick = ask(limited, SIMPLE, source="127.0.0.29")
         assert quick.status == 200 and quick.seconds < 1.0
     thread.join(30)
@@ -163,12 +214,17 @@ def test_costly_patterns_end_at_the_deadline_while_others_are_answered(limited, 
 
 # --- the per-client budget ----------------------------------------------------------------------
 
+
 def test_a_client_past_its_budget_gets_429_with_retry_after_and_others_do_not(limited):
     spender, other = "127.0.0.2", "127.0.0.3"
     assert ask(limited, SIMPLE, source=spender).status == 200
-    assert ask(limited, RUNAWAY, source=spender).status == 503  # charged the whole deadline: 2 s of 3
+    assert (
+        ask(limited, RUNAWAY, source=spender).status == 503
+    )  # charged the whole deadline: 2 s of 3
     assert ask(limited, RUNAWAY, source=spender).status == 503  # allowed (2 < 3), and now 4 s: over
-    refusals = [ask(limited, SIMPLE, source=spender) for _ in range(6)]  # new connections: both workers answer
+    refusals = [
+        ask(limited, SIMPLE, source=spender) for _ in range(6)
+    ]  # new connections: both workers answer
     for refused in refusals:
         assert refused.status == 429, refused.body
         assert 1 <= int(refused.headers["retry-after"]) <= 60
@@ -176,4 +232,6 @@ def test_a_client_past_its_budget_gets_429_with_retry_after_and_others_do_not(li
         assert refused.headers["access-control-allow-origin"] == "*"
     assert ask(limited, SIMPLE, source=other).status == 200
     plain = ask(limited, SIMPLE, source=spender, accept="*/*")
-    assert plain.status == 429 and plain.body.startswith(b"429 Too Many Requests: this client has used its query time budget")
+    assert plain.status == 429 and plain.body.startswith(
+        b"429 Too Many Requests: this client has used its query time budget"
+    )

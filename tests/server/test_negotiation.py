@@ -4,13 +4,36 @@ from __future__ import annotations
 
 import pytest
 
-from server import negotiation
-from server.negotiation import NotAcceptable, UnknownFormat, choose, from_format_param, select
+from election_kg.server.http import negotiation
+from election_kg.server.http.negotiation import (
+    NotAcceptable,
+    UnknownFormat,
+    choose,
+    from_format_param,
+    select,
+)
 
-RESULTS = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values",
-           "application/json", "application/xml", "text/xml")
-RDF = ("text/turtle", "application/ld+json", "application/n-triples", "application/n-quads", "application/trig",
-       "application/rdf+xml", "application/x-turtle", "application/json", "application/xml", "text/xml")
+RESULTS = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+    "application/xml",
+    "text/xml",
+)
+RDF = (
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "application/n-quads",
+    "application/trig",
+    "application/rdf+xml",
+    "application/x-turtle",
+    "application/json",
+    "application/xml",
+    "text/xml",
+)
 PAGE = ("text/turtle", "application/ld+json", "text/html")
 
 CASES = [
@@ -33,7 +56,11 @@ CASES = [
     ("*/*;q=0.1, application/n-triples", RDF, "application/n-triples"),
     ("application/rdf+xml;q=0.9, */*;q=0.8", RDF, "application/rdf+xml"),
     ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", PAGE, "text/html"),
-    ("application/ld+json; profile=\"http://www.w3.org/ns/json-ld#compacted\"", PAGE, "application/ld+json"),
+    (
+        'application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted"',
+        PAGE,
+        "application/ld+json",
+    ),
     ("text/turtle;charset=utf-8", PAGE, "text/turtle"),
     ("image/png", RESULTS, None),
     ("text/turtle", RESULTS, None),
@@ -61,7 +88,10 @@ def test_choose(accept, offers, expected):
 
 
 def test_q_zero_on_the_specific_type_beats_a_wildcard_that_accepts_it():
-    assert choose("*/*, text/csv;q=0", ("text/csv", "text/tab-separated-values")) == "text/tab-separated-values"
+    assert (
+        choose("*/*, text/csv;q=0", ("text/csv", "text/tab-separated-values"))
+        == "text/tab-separated-values"
+    )
 
 
 def test_parameters_make_a_range_more_specific():

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.conftest import LiveServer, start_server, stop_server
-from tests.listener import Listener, listening
+from tests.support.listener import Listener, listening
+from tests.support.live import LiveServer, start_server, stop_server
 
 JSON = {"Accept": "application/json"}
 
@@ -46,7 +46,9 @@ SERVICES = [
 
 
 @pytest.mark.parametrize("template", SERVICES)
-def test_service_outside_the_allowlist_is_refused_and_connects_nowhere(sparql_url, listener, template):
+def test_service_outside_the_allowlist_is_refused_and_connects_nowhere(
+    sparql_url, listener, template
+):
     answer = _get(sparql_url, template.format(url=listener.url))
     assert answer.status_code == 403, answer.text
     assert "is not allowed" in answer.json()["message"] and "SERVICE" in answer.json()["message"]
@@ -67,7 +69,9 @@ OUTSIDE_GRAPHS = [
 
 
 @pytest.mark.parametrize(("template", "param"), OUTSIDE_GRAPHS)
-def test_graphs_not_in_the_dataset_are_refused_and_never_fetched(sparql_url, listener, template, param):
+def test_graphs_not_in_the_dataset_are_refused_and_never_fetched(
+    sparql_url, listener, template, param
+):
     params = {param: f"{listener.url}/other.ttl"} if param else {}
     answer = _get(sparql_url, template.format(url=listener.url), **params)
     assert answer.status_code == 400, answer.text
@@ -75,7 +79,10 @@ def test_graphs_not_in_the_dataset_are_refused_and_never_fetched(sparql_url, lis
     assert listener.wait_quiet() == []
 
 
-@pytest.mark.parametrize("graph", ["/etc/passwd", "file:///etc/passwd", "../../setup.cfg", "data/dist/manifest.json", "urn:x"])
+@pytest.mark.parametrize(
+    "graph",
+    ["/etc/passwd", "file:///etc/passwd", "../../setup.cfg", "data/dist/manifest.json", "urn:x"],
+)
 def test_graph_parameters_naming_files_are_refused(sparql_url, graph):
     for param in ("default-graph-uri", "named-graph-uri"):
         answer = _get(sparql_url, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", **{param: graph})
@@ -88,10 +95,19 @@ def test_load_is_refused_in_every_form_and_connects_nowhere(sparql_url, listener
     answers = [
         requests.get(sparql_url, params={"update": load}, timeout=10),
         requests.post(sparql_url, data={"update": load}, timeout=10),
-        requests.post(sparql_url, data=load.encode(), headers={"Content-Type": "application/sparql-update"}, timeout=10),
+        requests.post(
+            sparql_url,
+            data=load.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+            timeout=10,
+        ),
         requests.post(sparql_url, data={"query": load}, timeout=10),
-        requests.post(sparql_url, data=f"LOAD SILENT <{listener.url}/x> INTO GRAPH <urn:g>".encode(),
-                      headers={"Content-Type": "application/sparql-query"}, timeout=10),
+        requests.post(
+            sparql_url,
+            data=f"LOAD SILENT <{listener.url}/x> INTO GRAPH <urn:g>".encode(),
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=10,
+        ),
     ]
     for answer in answers:
         assert answer.status_code == 403, answer.text
@@ -110,7 +126,9 @@ def test_from_naming_a_graph_of_the_dataset_stays_allowed(sparql_url, manifest):
 def control(built) -> Iterator[tuple[LiveServer, Listener]]:
     """The control: a server (embedded store) whose allowlist names one endpoint of a listener."""
     with listening() as found:
-        server = start_server(built.dist, env={"ELECTION_KG_SERVICE_ALLOWLIST": f"{found.url}/sparql"}, workers=1)
+        server = start_server(
+            built.dist, env={"ELECTION_KG_SERVICE_ALLOWLIST": f"{found.url}/sparql"}, workers=1
+        )
         try:
             yield server, found
         finally:
@@ -119,9 +137,17 @@ def control(built) -> Iterator[tuple[LiveServer, Listener]]:
 
 def test_control_an_allowed_service_does_reach_the_listener_and_others_do_not(control):
     server, found = control
-    refused = _get(server.url + "/sparql", f"SELECT * WHERE {{ SERVICE <{found.url}/other> {{ ?s ?p ?o }} }}")
-    assert refused.status_code == 403 and f"{found.url}/sparql" in refused.json()["message"]  # it lists what is allowed
+    refused = _get(
+        server.url + "/sparql", f"SELECT * WHERE {{ SERVICE <{found.url}/other> {{ ?s ?p ?o }} }}"
+    )
+    assert (
+        refused.status_code == 403 and f"{found.url}/sparql" in refused.json()["message"]
+    )  # it lists what is allowed
     assert found.wait_quiet() == []
-    allowed = _get(server.url + "/sparql", f"SELECT * WHERE {{ SERVICE <{found.url}/sparql> {{ ?s ?p ?o }} }}")
+    allowed = _get(
+        server.url + "/sparql", f"SELECT * WHERE {{ SERVICE <{found.url}/sparql> {{ ?s ?p ?o }} }}"
+    )
     assert allowed.status_code == 200, allowed.text
-    assert any(b"/sparql" in request for request in found.wait_quiet(0.2)), "the witness saw nothing: the test would prove nothing"
+    assert any(b"/sparql" in request for request in found.wait_quiet(0.2)), (
+        "the witness saw nothing: the test would prove nothing"
+    )

@@ -5,64 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
 import requests
 
+from tests.support.html import Element, Tree
+
 ELECTION = "/page/election/2007-algerian-parliamentary-election"
-
-
-class Element:
-    def __init__(self, tag: str, attrs: dict[str, str], parent: Element | None) -> None:
-        self.tag, self.attrs, self.parent, self.children, self.text = tag, attrs, parent, [], ""
-
-    def iter(self, tag: str | None = None, **attrs: str):
-        for child in self.children:
-            if (tag is None or child.tag == tag) and all(
-                    (v in child.attrs.get(k.rstrip("_"), "").split()) if k == "class_" else child.attrs.get(k) == v
-                    for k, v in attrs.items()):
-                yield child
-            yield from child.iter(tag, **attrs)
-
-    def find(self, tag: str | None = None, **attrs: str) -> Element:
-        found = next(self.iter(tag, **attrs), None)
-        assert found is not None, f"no <{tag}> with {attrs}"
-        return found
-
-    def all_text(self) -> str:
-        return self.text + "".join(c.all_text() for c in self.children)
-
-
-class Tree(HTMLParser):
-    """Just enough of an HTML tree (stdlib only) to look at tables, figures and links."""
-
-    VOID = frozenset({"meta", "link", "input", "br", "img", "hr", "circle"})
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.root = self.current = Element("#root", {}, None)
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        element = Element(tag, {k: v or "" for k, v in attrs}, self.current)
-        self.current.children.append(element)
-        if tag not in self.VOID:
-            self.current = element
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Element(tag, {k: v or "" for k, v in attrs}, self.current))
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        if node is not None and node.parent is not None:
-            self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.text += data  # order within an element is not kept: tests look for fragments
 
 
 @pytest.fixture(scope="module")
@@ -101,16 +51,26 @@ def test_hemicycle_has_a_seat_for_every_seat_won(tree):
     assert len(list(svg.iter("circle", class_="seat"))) == 389
     parties = list(svg.iter("g", class_="party"))
     assert sum(int(g.attrs["data-seats"]) for g in parties) == 389
-    assert [len(list(g.iter("circle"))) for g in parties] == [int(g.attrs["data-seats"]) for g in parties]
-    assert parties[0].attrs["data-party"] == "National Liberation Front" and parties[0].attrs["data-seats"] == "136"
+    assert [len(list(g.iter("circle"))) for g in parties] == [
+        int(g.attrs["data-seats"]) for g in parties
+    ]
+    assert (
+        parties[0].attrs["data-party"] == "National Liberation Front"
+        and parties[0].attrs["data-seats"] == "136"
+    )
 
 
 def test_summary_keeps_the_sources_qualifiers(tree):
-    summary = {item.find("dt").all_text().strip(): item.find("dd").all_text() for item in tree.find("dl", class_="summary").iter("div")}
+    summary = {
+        item.find("dt").all_text().strip(): item.find("dd").all_text()
+        for item in tree.find("dl", class_="summary").iter("div")
+    }
     assert "17 May 2007" in summary["Date"]
     assert "Algeria" in summary["Country"]
     assert "People's National Assembly" in summary["Legislature"]
-    assert summary["Seats contested"].startswith("389") and summary["Majority needed"].startswith("195")
+    assert summary["Seats contested"].startswith("389") and summary["Majority needed"].startswith(
+        "195"
+    )
     assert "35.67%" in summary["Turnout"] and "−10.5 pp" in summary["Turnout"]
     assert "about 18.8 million" in summary["Registered voters"]
     assert "more than 12,000" in summary["Candidates"]
@@ -118,14 +78,25 @@ def test_summary_keeps_the_sources_qualifiers(tree):
 
 def test_boycott_calls_and_events_form_a_timeline(election, tree):
     boycotts = tree.find("h2", id="boycott-heading").parent.all_text()
-    for caller in ("Socialist Forces Front", "Rachad", "Abbassi Madani", "Al-Qaeda Organization in the Islamic Maghreb"):
+    for caller in (
+        "Socialist Forces Front",
+        "Rachad",
+        "Abbassi Madani",
+        "Al-Qaeda Organization in the Islamic Maghreb",
+    ):
         assert caller in boycotts
     assert "consistently rigged" in boycotts
     dates = [t.attrs["datetime"] for t in tree.find("ol", class_="timeline").iter("time")]
     assert dates == sorted(dates) and dates[0] == "2007-05-16" and dates[-1] == "2007-05-30"
     timeline = tree.find("h2", id="timeline-heading").parent.all_text()
-    for event in ("Bombings in Constantine", "Main voting day", "Confirmation of the results", "Rejection of appeals",
-                  "report of irregularities", "retraction and apology"):
+    for event in (
+        "Bombings in Constantine",
+        "Main voting day",
+        "Confirmation of the results",
+        "Rejection of appeals",
+        "report of irregularities",
+        "retraction and apology",
+    ):
         assert event in timeline
 
 
@@ -136,32 +107,67 @@ def test_every_citation_points_at_a_quoted_source(election, tree):
     assert anchors <= set(sources)
     assert any("lowest in Algerian history" in li.all_text() for li in sources.values())
     # A cell's value links to its own infobox line: the Workers' Party's 26 seats to "- Seats4: 26".
-    row = next(r for r in tree.find("table", id="results").find("tbody").iter("tr") if "Workers' Party" in r.children[0].all_text())
+    row = next(
+        r
+        for r in tree.find("table", id="results").find("tbody").iter("tr")
+        if "Workers' Party" in r.children[0].all_text()
+    )
     link = row.children[3].find("a", class_="sourced")
     assert sources[link.attrs["href"][1:]].find("blockquote").all_text().strip() == "- Seats4: 26"
 
 
 def test_pages_embed_schema_org_and_list_alternates(url, election):
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', election.text, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', election.text, re.S).group(
+            1
+        )
+    )
     assert data["@context"] == "https://schema.org" and data["@type"] == "Event"
-    assert data["startDate"] == "2007-05-17" and data["name"] == "2007 Algerian parliamentary election"
+    assert (
+        data["startDate"] == "2007-05-17" and data["name"] == "2007 Algerian parliamentary election"
+    )
     assert "http://www.wikidata.org/entity/Q1500016" in data["sameAs"]
     links = requests.utils.parse_header_links(election.headers["Link"])
-    assert {link["type"] for link in links} == {"text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"}
+    assert {link["type"] for link in links} == {
+        "text/turtle",
+        "application/ld+json",
+        "application/n-triples",
+        "application/rdf+xml",
+    }
     person = requests.get(url + "/page/person/louisa-hanoune", timeout=30).text
-    assert json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', person, re.S).group(1))["@type"] == "Person"
+    assert (
+        json.loads(
+            re.search(r'<script type="application/ld\+json">(.*?)</script>', person, re.S).group(1)
+        )["@type"]
+        == "Person"
+    )
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("party/workers-party", ["Workers' Party", "contestant", "wd:Q627196"]),
-    ("person/louisa-hanoune", ["Louisa Hanoune", "wd:Q269903"]),
-    ("organisation/rachad", ["Rachad", "newly formed organisation"]),
-    ("election/2007-algerian-parliamentary-election/constantine-bombings", ["Bombings in Constantine", "16 May 2007", "Constantine"]),
-    ("election/2007-algerian-parliamentary-election/result-workers-party", ["vote share", "5.09", "26"]),
-    ("election/2007-algerian-parliamentary-election/registered-voters", ["about 18.8 million", "18.8 million voters"]),
-    ("source/2007-algerian-parliamentary-election/238-266", ["- Turnout: 35.67% ( 10.50pp)", "Line 10"]),
-    ("election/2002-algerian-parliamentary-election", ["2002 Algerian parliamentary election"]),
-])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("party/workers-party", ["Workers' Party", "contestant", "wd:Q627196"]),
+        ("person/louisa-hanoune", ["Louisa Hanoune", "wd:Q269903"]),
+        ("organisation/rachad", ["Rachad", "newly formed organisation"]),
+        (
+            "election/2007-algerian-parliamentary-election/constantine-bombings",
+            ["Bombings in Constantine", "16 May 2007", "Constantine"],
+        ),
+        (
+            "election/2007-algerian-parliamentary-election/result-workers-party",
+            ["vote share", "5.09", "26"],
+        ),
+        (
+            "election/2007-algerian-parliamentary-election/registered-voters",
+            ["about 18.8 million", "18.8 million voters"],
+        ),
+        (
+            "source/2007-algerian-parliamentary-election/238-266",
+            ["- Turnout: 35.67% ( 10.50pp)", "Line 10"],
+        ),
+        ("election/2002-algerian-parliamentary-election", ["2002 Algerian parliamentary election"]),
+    ],
+)
 def test_generic_pages(url, path, expected):
     answer = requests.get(f"{url}/page/{path}", timeout=30)
     assert answer.status_code == 200
@@ -179,7 +185,9 @@ def test_values_are_escaped(url, election):
     assert hostile not in answer.text and "&lt;script&gt;" in answer.text
 
 
-@pytest.mark.parametrize("path", [ELECTION, "/page/party/workers-party", "/ontology", "/search?q=front", "/", "/sparql"])
+@pytest.mark.parametrize(
+    "path", [ELECTION, "/page/party/workers-party", "/ontology", "/search?q=front", "/", "/sparql"]
+)
 def test_no_inline_scripts_and_no_external_assets(url, path):
     html = requests.get(url + path, headers={"Accept": "text/html"}, timeout=30).text
     root = Tree(html).root

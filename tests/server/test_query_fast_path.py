@@ -3,18 +3,21 @@ agrees with the parse; whenever SERVICE, FROM or LOAD may be present, the parse 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.errors import ApiError
-from server.query_guard import fast_shape, parsed_shape, read_query
+from election_kg.server.http.errors import ApiError
+from election_kg.server.sparql.guard import fast_shape, parsed_shape, read_query
+from tests.support.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 BASE = "http://127.0.0.1:5000/"
-EXAMPLES = sorted([*(ROOT / "data" / "queries").glob("*.rq"), *(ROOT / "scripts" / "bench_queries").glob("*.rq")])
+EXAMPLES = sorted(
+    [
+        *(ROOT / "data" / "queries").glob("*.rq"),
+        *(ROOT / "scripts" / "bench" / "queries").glob("*.rq"),
+    ]
+)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
@@ -30,46 +33,55 @@ def test_most_shipped_queries_take_the_fast_path():
     assert len(taken) >= len(EXAMPLES) // 2, taken
 
 
-@pytest.mark.parametrize(("query", "form"), [
-    ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
-    ("select*{?s ?p ?o}", "SELECT"),
-    ("ASK{}", "ASK"),
-    ("  # a comment with SELECT in it\n\tCONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
-    ("BASE <http://e/> PREFIX : <x#> PREFIX ex.a: <y> DESCRIBE :a", "DESCRIBE"),
-    ("PREFIX é: <http://e/> ASK { ?s é:p ?o }", "ASK"),
-    (r"\u0041SK {}", "ASK"),  # escapes are expanded first, as SPARQL says
-])
+@pytest.mark.parametrize(
+    ("query", "form"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+        ("select*{?s ?p ?o}", "SELECT"),
+        ("ASK{}", "ASK"),
+        ("  # a comment with SELECT in it\n\tCONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("BASE <http://e/> PREFIX : <x#> PREFIX ex.a: <y> DESCRIBE :a", "DESCRIBE"),
+        ("PREFIX é: <http://e/> ASK { ?s é:p ?o }", "ASK"),
+        (r"\u0041SK {}", "ASK"),  # escapes are expanded first, as SPARQL says
+    ],
+)
 def test_form_after_the_prologue(query, form):
     shape = fast_shape(query)
     assert shape is not None and shape.form == form
     assert shape.services == shape.default_graphs == shape.named_graphs == ()
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://evil.example/> { ?s ?p ?o } }",
-    "SELECT * FROM <http://evil.example/g> WHERE { ?s ?p ?o }",
-    "select * from named <g> { graph ?g { ?s ?p ?o } }",
-    "LOAD <http://evil.example/data.ttl>",
-    r"SELECT * WHERE { \u0053ERVICE <http://evil.example/> { ?s ?p ?o } }",
-    r"SELECT * WHERE { \U00000053ERVICE <http://evil.example/> { ?s ?p ?o } }",
-    r"SELECT * \u0046\u0052\u004f\u004d <http://evil.example/g> WHERE { ?s ?p ?o }",
-    "SELECT * WHERE { ſervice <http://evil.example/> { ?s ?p ?o } }",  # U+017F upper-cases to S (pyparsing matches it)
-    'SELECT * WHERE { ?s ?p "just the word SERVICE in a string" }',  # look-alikes take the parse too: sound, not clever
-    "SELECT * WHERE { ?s ?p ?o } # from a comment",
-    "SELECT ?x WHERE { ?x <http://www.w3.org/ns/prov#wasDerivedFrom> ?y }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://evil.example/> { ?s ?p ?o } }",
+        "SELECT * FROM <http://evil.example/g> WHERE { ?s ?p ?o }",
+        "select * from named <g> { graph ?g { ?s ?p ?o } }",
+        "LOAD <http://evil.example/data.ttl>",
+        r"SELECT * WHERE { \u0053ERVICE <http://evil.example/> { ?s ?p ?o } }",
+        r"SELECT * WHERE { \U00000053ERVICE <http://evil.example/> { ?s ?p ?o } }",
+        r"SELECT * \u0046\u0052\u004f\u004d <http://evil.example/g> WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { ſervice <http://evil.example/> { ?s ?p ?o } }",  # U+017F upper-cases to S (pyparsing matches it)
+        'SELECT * WHERE { ?s ?p "just the word SERVICE in a string" }',  # look-alikes take the parse too: sound, not clever
+        "SELECT * WHERE { ?s ?p ?o } # from a comment",
+        "SELECT ?x WHERE { ?x <http://www.w3.org/ns/prov#wasDerivedFrom> ?y }",
+    ],
+)
 def test_anything_that_may_reach_outside_takes_the_parse(query):
     assert fast_shape(query) is None
 
 
-@pytest.mark.parametrize("query", [
-    "INSERT DATA { <http://a/s> <http://a/p> 1 }",  # updates never look like a query form
-    "CLEAR ALL",
-    "SELEC * { }",
-    "PREFIX ex <http://e/> SELECT * {}",  # a malformed prologue
-    "\ufeffSELECT * {}",
-    r"\U00110000 SELECT * {}",  # an escape past U+10FFFF
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "INSERT DATA { <http://a/s> <http://a/p> 1 }",  # updates never look like a query form
+        "CLEAR ALL",
+        "SELEC * { }",
+        "PREFIX ex <http://e/> SELECT * {}",  # a malformed prologue
+        "\ufeffSELECT * {}",
+        r"\U00110000 SELECT * {}",  # an escape past U+10FFFF
+    ],
+)
 def test_what_the_scan_does_not_recognise_takes_the_parse(query):
     assert fast_shape(query) is None
 
@@ -83,32 +95,120 @@ def test_updates_are_still_refused_through_read_query():
 def test_scan_time_is_linear_on_hostile_text():
     import time
 
-    for text in ["PREFIX a: <http://x/> " * 900 + "X", " " * 20_000 + "X", "#" * 20_000, "PREFIX " + "a" * 19_990 + "..:"]:
+    for text in [
+        "PREFIX a: <http://x/> " * 900 + "X",
+        " " * 20_000 + "X",
+        "#" * 20_000,
+        "PREFIX " + "a" * 19_990 + "..:",
+    ]:
         started = time.perf_counter()
         assert fast_shape(text) is None
         assert time.perf_counter() - started < 0.05
 
 
 TOKENS = [
-    "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "select", "PREFIX", "BASE", "ex:", ":", "<http://e/>", "<g>", "{", "}", "(", ")",
-    "?s", "?p", "?o", "*", " ", "\n", "\t", "# note\n", "#", ".", ";", '"x"', "'y'", "1", "WHERE", "FILTER", "OPTIONAL", "GRAPH",
-    "SERVICE", "FROM", "NAMED", "LOAD", "SILENT", r"\u0053", "ERVICE", r"\u0046", "ROM", "OAD", "S", "F", "L", "ex:p", "a",
+    "SELECT",
+    "ASK",
+    "CONSTRUCT",
+    "DESCRIBE",
+    "select",
+    "PREFIX",
+    "BASE",
+    "ex:",
+    ":",
+    "<http://e/>",
+    "<g>",
+    "{",
+    "}",
+    "(",
+    ")",
+    "?s",
+    "?p",
+    "?o",
+    "*",
+    " ",
+    "\n",
+    "\t",
+    "# note\n",
+    "#",
+    ".",
+    ";",
+    '"x"',
+    "'y'",
+    "1",
+    "WHERE",
+    "FILTER",
+    "OPTIONAL",
+    "GRAPH",
+    "SERVICE",
+    "FROM",
+    "NAMED",
+    "LOAD",
+    "SILENT",
+    r"\u0053",
+    "ERVICE",
+    r"\u0046",
+    "ROM",
+    "OAD",
+    "S",
+    "F",
+    "L",
+    "ex:p",
+    "a",
 ]
 GAP = st.sampled_from([" ", "\n", "\t", "  # a comment\n", "#\n", " # SERVICE in a comment\n"])
-DECLARATIONS = st.lists(st.sampled_from(["PREFIX ex: <http://e/>", "BASE <http://b/>", "PREFIX : <x>", "prefix ex.b: <y#>",
-                                         "PREFIX from: <http://f/>"]), max_size=3)
-FORMS = st.sampled_from(["SELECT *", "select ?s", "ASK", "CONSTRUCT", "CONSTRUCT { ?s ?p ?o }", "DESCRIBE ?s", "describe <http://e/x>"])
-PATTERNS = st.sampled_from(["{ ?s ?p ?o }", "{ ?s <http://e/p> 1 }", "{ ?s ?p ?o OPTIONAL { ?s ?p ?x } }", "{ GRAPH ?g { ?s ?p ?o } }",
-                            "{ ?s ?p ?o FILTER(?o > 1) }", "{ ?s a <http://e/C> }", "{ ?s ?p 'LOAD' }",
-                            "{ SERVICE <http://evil.example/> { ?s ?p ?o } }", "{ ?s ?p ?o } # FROM"])
-FROMS = st.lists(st.sampled_from(["FROM <http://e/g>", "FROM NAMED <g>", r"\u0046ROM <http://e/g>"]), max_size=2)
+DECLARATIONS = st.lists(
+    st.sampled_from(
+        [
+            "PREFIX ex: <http://e/>",
+            "BASE <http://b/>",
+            "PREFIX : <x>",
+            "prefix ex.b: <y#>",
+            "PREFIX from: <http://f/>",
+        ]
+    ),
+    max_size=3,
+)
+FORMS = st.sampled_from(
+    [
+        "SELECT *",
+        "select ?s",
+        "ASK",
+        "CONSTRUCT",
+        "CONSTRUCT { ?s ?p ?o }",
+        "DESCRIBE ?s",
+        "describe <http://e/x>",
+    ]
+)
+PATTERNS = st.sampled_from(
+    [
+        "{ ?s ?p ?o }",
+        "{ ?s <http://e/p> 1 }",
+        "{ ?s ?p ?o OPTIONAL { ?s ?p ?x } }",
+        "{ GRAPH ?g { ?s ?p ?o } }",
+        "{ ?s ?p ?o FILTER(?o > 1) }",
+        "{ ?s a <http://e/C> }",
+        "{ ?s ?p 'LOAD' }",
+        "{ SERVICE <http://evil.example/> { ?s ?p ?o } }",
+        "{ ?s ?p ?o } # FROM",
+    ]
+)
+FROMS = st.lists(
+    st.sampled_from(["FROM <http://e/g>", "FROM NAMED <g>", r"\u0046ROM <http://e/g>"]), max_size=2
+)
 
 
 @st.composite
 def queries(draw) -> str:
     """Well-formed queries (most of which rdflib parses) written with varied gaps, case and comments."""
-    parts = [*draw(DECLARATIONS), draw(FORMS), *draw(FROMS), draw(st.sampled_from(["WHERE", ""])), draw(PATTERNS),
-             draw(st.sampled_from(["", "LIMIT 1", "ORDER BY ?s"]))]
+    parts = [
+        *draw(DECLARATIONS),
+        draw(FORMS),
+        *draw(FROMS),
+        draw(st.sampled_from(["WHERE", ""])),
+        draw(PATTERNS),
+        draw(st.sampled_from(["", "LIMIT 1", "ORDER BY ?s"])),
+    ]
     return "".join(draw(GAP) + part for part in parts if part)
 
 

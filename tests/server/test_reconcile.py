@@ -37,12 +37,23 @@ def test_manifest(url):
     assert manifest["preview"]["url"] == url + "/reconcile/preview?id={{id}}"
     assert manifest["preview"]["width"] > 0 and manifest["preview"]["height"] > 0
     types = {t["id"]: t["name"] for t in manifest["defaultTypes"]}
-    assert types[PARTY] == "political party" and PERSON in types and EK + "LegislativeElection" in types
+    assert (
+        types[PARTY] == "political party"
+        and PERSON in types
+        and EK + "LegislativeElection" in types
+    )
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_a_batch_answers_every_query_by_its_key(url):
-    answer = batch(url, {"q0": {"query": "Workers Party"}, "q1": {"query": "Louisa Hanoune", "limit": 1}, "q2": {"query": "zzzz"}})
+    answer = batch(
+        url,
+        {
+            "q0": {"query": "Workers Party"},
+            "q1": {"query": "Louisa Hanoune", "limit": 1},
+            "q2": {"query": "zzzz"},
+        },
+    )
     assert set(answer) == {"q0", "q1", "q2"}
     assert len(answer["q1"]["result"]) == 1 and answer["q2"]["result"] == []
     for result in answer["q0"]["result"]:
@@ -61,7 +72,11 @@ def test_workers_party_without_apostrophe_is_the_party_first_with_a_high_score(u
 
 def test_exact_label_scores_100(url):
     found = results(url, {"query": "Workers' Party"})
-    assert (found[0]["id"], found[0]["score"], found[0]["match"]) == ("party/workers-party", 100, True)
+    assert (found[0]["id"], found[0]["score"], found[0]["match"]) == (
+        "party/workers-party",
+        100,
+        True,
+    )
 
 
 def test_fln_is_found_by_its_alternative_name(url):
@@ -79,20 +94,34 @@ def test_a_type_filter_excludes_other_types(url):
 
 
 def test_a_type_includes_its_subclasses(url):
-    found = results(url, {"query": "Workers Party", "type": ORGANIZATION})  # a party is an org:FormalOrganization
+    found = results(
+        url, {"query": "Workers Party", "type": ORGANIZATION}
+    )  # a party is an org:FormalOrganization
     assert found[0]["id"] == "party/workers-party"
-    elections = results(url, {"query": "2007 Algerian parliamentary election", "type": EK + "Election"})
-    assert elections[0]["id"] == "election/2007-algerian-parliamentary-election" and elections[0]["score"] == 100
+    elections = results(
+        url, {"query": "2007 Algerian parliamentary election", "type": EK + "Election"}
+    )
+    assert (
+        elections[0]["id"] == "election/2007-algerian-parliamentary-election"
+        and elections[0]["score"] == 100
+    )
 
 
 def test_short_type_names_are_understood(url):
     assert results(url, {"query": "Louisa Hanoune", "type": "ek:PoliticalParty"}) == []
-    assert results(url, {"query": "Workers Party", "type": "PoliticalParty"})[0]["id"] == "party/workers-party"
+    assert (
+        results(url, {"query": "Workers Party", "type": "PoliticalParty"})[0]["id"]
+        == "party/workers-party"
+    )
 
 
 def test_accents_and_case_are_folded_and_years_are_not(url):
     found = results(url, {"query": "said sadi"})
-    assert found[0]["id"] == "person/said-sadi" and found[0]["name"] == "Saïd Sadi" and found[0]["score"] == 95
+    assert (
+        found[0]["id"] == "person/said-sadi"
+        and found[0]["name"] == "Saïd Sadi"
+        and found[0]["score"] == 95
+    )
     elections = results(url, {"query": "2002 Algerian parliamentary election"})
     assert elections[0]["id"] == "election/2002-algerian-parliamentary-election"
     assert "election/2007-algerian-parliamentary-election" not in {r["id"] for r in elections}
@@ -104,17 +133,26 @@ def test_similar_names_score_lower_than_exact_ones(url):
 
 
 def test_get_works_like_post_and_the_single_query_form(url):
-    assert batch(url, {"q0": {"query": "FLN"}}, method="get") == batch(url, {"q0": {"query": "FLN"}})
+    assert batch(url, {"q0": {"query": "FLN"}}, method="get") == batch(
+        url, {"q0": {"query": "FLN"}}
+    )
     single = requests.get(url + "/reconcile", params={"query": "FLN"}, timeout=10).json()
     assert single["result"][0]["id"] == "party/national-liberation-front"
 
 
 def test_preview_is_an_html_card(url):
-    response = requests.get(url + "/reconcile/preview", params={"id": "party/national-liberation-front"}, timeout=10)
+    response = requests.get(
+        url + "/reconcile/preview", params={"id": "party/national-liberation-front"}, timeout=10
+    )
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
     assert "National Liberation Front" in response.text and "FLN" in response.text
     assert 'href="http://127.0.0.1:5000/id/party/national-liberation-front"' in response.text
-    assert requests.get(url + "/reconcile/preview", params={"id": "party/nope"}, timeout=10).status_code == 404
+    assert (
+        requests.get(
+            url + "/reconcile/preview", params={"id": "party/nope"}, timeout=10
+        ).status_code
+        == 404
+    )
 
 
 def test_view_urls_dereference(url):
@@ -124,9 +162,22 @@ def test_view_urls_dereference(url):
     assert requests.get(local, headers={"Accept": "text/turtle"}, timeout=10).status_code == 200
 
 
-@pytest.mark.parametrize("queries", ['{"q0": ', '["Workers"]', '{"q0": {"query": 3}}', '{"q0": {"query": "x", "limit": 0}}',
-                                     '{"q0": {"query": "x", "type": 7}}'])
+@pytest.mark.parametrize(
+    "queries",
+    [
+        '{"q0": ',
+        '["Workers"]',
+        '{"q0": {"query": 3}}',
+        '{"q0": {"query": "x", "limit": 0}}',
+        '{"q0": {"query": "x", "type": 7}}',
+    ],
+)
 def test_bad_queries_are_400_with_a_message(url, queries):
-    response = requests.post(url + "/reconcile", data={"queries": queries}, headers={"Accept": "application/json"}, timeout=10)
+    response = requests.post(
+        url + "/reconcile",
+        data={"queries": queries},
+        headers={"Accept": "application/json"},
+        timeout=10,
+    )
     assert response.status_code == 400
     assert response.json()["message"]

@@ -10,20 +10,25 @@ BASE = "http://127.0.0.1:5000/"
 
 def search(url: str, text: str) -> dict:
     answer = requests.get(f"{url}/search.json", params={"q": text}, timeout=30)
-    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("application/json")
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(
+        "application/json"
+    )
     return answer.json()
 
 
-@pytest.mark.parametrize(("text", "first"), [
-    ("Saïd Sadi", "person/said-sadi"),
-    ("said sadi", "person/said-sadi"),
-    ("SAÏD", "person/said-sadi"),
-    ("hanoune", "person/louisa-hanoune"),
-    ("workers party", "party/workers-party"),
-    ("Workers’ Party", "party/workers-party"),
-    ("rachad", "organisation/rachad"),
-    ("constantine bomb", "election/2007-algerian-parliamentary-election/constantine-bombings"),
-])
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("Saïd Sadi", "person/said-sadi"),
+        ("said sadi", "person/said-sadi"),
+        ("SAÏD", "person/said-sadi"),
+        ("hanoune", "person/louisa-hanoune"),
+        ("workers party", "party/workers-party"),
+        ("Workers’ Party", "party/workers-party"),
+        ("rachad", "organisation/rachad"),
+        ("constantine bomb", "election/2007-algerian-parliamentary-election/constantine-bombings"),
+    ],
+)
 def test_names_match_whatever_the_case_or_accents(url, text, first):
     results = search(url, text)["results"]
     assert results and results[0]["iri"] == BASE + "id/" + first
@@ -54,10 +59,14 @@ def test_empty_and_unmatched_queries(url):
 
 
 def test_search_negotiates_html_or_json(url):
-    as_json = requests.get(f"{url}/search", params={"q": "sadi"}, headers={"Accept": "application/json"}, timeout=30)
+    as_json = requests.get(
+        f"{url}/search", params={"q": "sadi"}, headers={"Accept": "application/json"}, timeout=30
+    )
     assert as_json.headers["Content-Type"].startswith("application/json")
     assert as_json.json()["results"][0]["label"] == "Saïd Sadi"
-    as_html = requests.get(f"{url}/search", params={"q": "sadi"}, headers={"Accept": "text/html"}, timeout=30)
+    as_html = requests.get(
+        f"{url}/search", params={"q": "sadi"}, headers={"Accept": "text/html"}, timeout=30
+    )
     assert as_html.headers["Content-Type"].startswith("text/html")
     assert 'href="/page/person/said-sadi"' in as_html.text
     for answer in (as_json, as_html):
@@ -67,6 +76,8 @@ def test_search_negotiates_html_or_json(url):
 
 def test_the_query_is_escaped_in_the_page(url):
     hostile = '"><script>alert(1)</script>'
-    html = requests.get(f"{url}/search", params={"q": hostile}, headers={"Accept": "text/html"}, timeout=30).text
+    html = requests.get(
+        f"{url}/search", params={"q": hostile}, headers={"Accept": "text/html"}, timeout=30
+    ).text
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -9,10 +9,10 @@ import urllib.parse
 import pytest
 import requests
 
-from server.query_ui import injected_style_hashes
-from server.security_headers import CSP, content_security_policy
-from server.settings import Settings
-from tests.server.test_pages import Tree
+from election_kg.server.http.security_headers import CSP, content_security_policy
+from election_kg.server.settings import Settings
+from election_kg.server.views.query import injected_style_hashes
+from tests.support.html import Tree
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 RESPONSES = [
@@ -28,17 +28,35 @@ RESPONSES = [
     ("GET", "/no/such/page", None, {"Accept": BROWSER}, 404),
     ("GET", "/sparql?query=SELECT", None, {"Accept": "application/json"}, 400),
     ("PUT", "/sparql", b"ASK {}", {}, 405),
-    ("POST", "/sparql", b"update=CLEAR+ALL", {"Content-Type": "application/x-www-form-urlencoded"}, 403),
-    ("OPTIONS", "/sparql", None, {"Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST"}, 200),
+    (
+        "POST",
+        "/sparql",
+        b"update=CLEAR+ALL",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        403,
+    ),
+    (
+        "OPTIONS",
+        "/sparql",
+        None,
+        {"Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST"},
+        200,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("method", "path", "data", "headers", "status"), RESPONSES)
 def test_every_response_carries_the_security_headers(url, method, path, data, headers, status):
-    answer = requests.request(method, url + path, data=data, headers=headers, timeout=30, allow_redirects=False)
+    answer = requests.request(
+        method, url + path, data=data, headers=headers, timeout=30, allow_redirects=False
+    )
     assert answer.status_code == status
-    if path == "/sparql" and method == "GET":  # the query page: the same policy, plus YASGUI's one hashed <style>
-        assert answer.headers["Content-Security-Policy"] == content_security_policy(style_hashes=injected_style_hashes(Settings().yasgui))
+    if (
+        path == "/sparql" and method == "GET"
+    ):  # the query page: the same policy, plus YASGUI's one hashed <style>
+        assert answer.headers["Content-Security-Policy"] == content_security_policy(
+            style_hashes=injected_style_hashes(Settings().yasgui)
+        )
     else:
         assert answer.headers["Content-Security-Policy"] == CSP
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
@@ -50,12 +68,18 @@ def test_the_policy_allows_no_inline_script_no_eval_and_no_framing():
     directives = dict(part.strip().split(" ", 1) for part in CSP.split(";"))
     assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
     assert "unsafe" not in CSP and "*" not in CSP.replace("'self'", "")
-    assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'" and directives["base-uri"] == "'none'"
+    assert (
+        directives["frame-ancestors"] == "'none'"
+        and directives["object-src"] == "'none'"
+        and directives["base-uri"] == "'none'"
+    )
     assert directives["default-src"] == "'none'"
 
 
 def test_the_query_page_allows_only_yasguis_own_style_by_hash(url):
-    policy = requests.get(url + "/sparql", headers={"Accept": BROWSER}, timeout=30).headers["Content-Security-Policy"]
+    policy = requests.get(url + "/sparql", headers={"Accept": BROWSER}, timeout=30).headers[
+        "Content-Security-Policy"
+    ]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
     hashes = injected_style_hashes(Settings().yasgui)
     assert len(hashes) == 1 and hashes[0].startswith("'sha256-")
@@ -64,7 +88,9 @@ def test_the_query_page_allows_only_yasguis_own_style_by_hash(url):
 
 
 def test_only_the_reconciliation_preview_may_be_framed(url):
-    answer = requests.get(url + "/reconcile/preview", params={"id": "party/workers-party"}, timeout=30)
+    answer = requests.get(
+        url + "/reconcile/preview", params={"id": "party/workers-party"}, timeout=30
+    )
     assert answer.status_code == 200
     assert "frame-ancestors *" in answer.headers["Content-Security-Policy"]
     assert "X-Frame-Options" not in answer.headers
@@ -99,13 +125,30 @@ def _raw_get(url: str, path: str) -> tuple[int, bytes, str]:
 
 
 TRAVERSALS = [
-    "/static/../server/app.py", "/static/../../setup.cfg", "/static/%2e%2e/app.py", "/static/%2e%2e%2fapp.py",
-    "/static/..%2f..%2fsetup.cfg", "/static/%2E%2E%2F%2E%2E%2Fsetup.cfg", "/static//etc/passwd", "/static/%2fetc%2fpasswd",
-    "/static/..\\..\\setup.cfg", "/static/%5c..%5c..%5csetup.cfg", "/static/site.css%00.py", "/static/%c0%ae%c0%ae/app.py",
-    "/-/yasgui/../../../package.json", "/-/yasgui/..%2f..%2f..%2fpackage.json", "/-/yasgui/%2fetc%2fpasswd",
-    "/queries/..%2f..%2fsetup.cfg.rq", "/queries/%2e%2e%2f01-results-by-seats.rq", "/queries//etc/passwd.rq",
-    "/download/..%2fmanifest.json", "/download/%2e%2e%2f%2e%2e%2fsetup.cfg", "/download//etc/passwd", "/download/%2Fetc%2Fpasswd",
-    "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+    "/static/../server/app.py",
+    "/static/../../setup.cfg",
+    "/static/%2e%2e/app.py",
+    "/static/%2e%2e%2fapp.py",
+    "/static/..%2f..%2fsetup.cfg",
+    "/static/%2E%2E%2F%2E%2E%2Fsetup.cfg",
+    "/static//etc/passwd",
+    "/static/%2fetc%2fpasswd",
+    "/static/..\\..\\setup.cfg",
+    "/static/%5c..%5c..%5csetup.cfg",
+    "/static/site.css%00.py",
+    "/static/%c0%ae%c0%ae/app.py",
+    "/-/yasgui/../../../package.json",
+    "/-/yasgui/..%2f..%2f..%2fpackage.json",
+    "/-/yasgui/%2fetc%2fpasswd",
+    "/queries/..%2f..%2fsetup.cfg.rq",
+    "/queries/%2e%2e%2f01-results-by-seats.rq",
+    "/queries//etc/passwd.rq",
+    "/download/..%2fmanifest.json",
+    "/download/%2e%2e%2f%2e%2e%2fsetup.cfg",
+    "/download//etc/passwd",
+    "/download/%2Fetc%2Fpasswd",
+    "/../../etc/passwd",
+    "/%2e%2e/%2e%2e/etc/passwd",
 ]
 SECRETS = (b"root:", b"[metadata]", b"create_app", b'"name"', b"def ", b"import ")
 
@@ -122,5 +165,9 @@ def test_routes_to_files_cannot_leave_their_folders(url, path):
 
 
 def test_the_files_the_routes_do_serve(url):
-    for path in ("/static/site.css", "/download/election-kg.ttl", "/queries/01-results-by-seats.rq"):
+    for path in (
+        "/static/site.css",
+        "/download/election-kg.ttl",
+        "/queries/01-results-by-seats.rq",
+    ):
         assert _raw_get(url, path)[0] == 200

@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from tests.conftest import SEED_ELECTION
+from tests.support.project import SEED_ELECTION
 
 ELECTION = URIRef(SEED_ELECTION)
 BASE = "http://127.0.0.1:5000/"
@@ -53,6 +53,7 @@ def count(sparql_url: str, query: str = COUNT, **params: str) -> int:
 
 # --- results, parsed -------------------------------------------------------------------------
 
+
 def rows_json(body: bytes) -> list[dict]:
     return json.loads(body)["results"]["bindings"]
 
@@ -85,9 +86,17 @@ RESULT_ACCEPT = [
     ("text/tab-separated-values", "text/tab-separated-values", rows_tsv),
     ("text/*", "text/csv", rows_csv),
     ("text/csv;q=0.5, text/tab-separated-values;q=0.8", "text/tab-separated-values", rows_tsv),
-    ("text/turtle, application/sparql-results+xml;q=0.1", "application/sparql-results+xml", rows_xml),
+    (
+        "text/turtle, application/sparql-results+xml;q=0.1",
+        "application/sparql-results+xml",
+        rows_xml,
+    ),
     ("image/png, */*;q=0.1", "application/sparql-results+json", rows_json),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml", rows_xml),
+    (
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "application/sparql-results+xml",
+        rows_xml,
+    ),
 ]
 
 
@@ -115,6 +124,7 @@ def graph_of(fmt: str):
                 out.add((s, p, o))
             return out
         return Graph().parse(data=body, format=fmt)
+
     return parse
 
 
@@ -151,13 +161,22 @@ def test_describe_returns_the_resource(sparql_url, expected):
     assert expected <= set(graph)
 
 
-@pytest.mark.parametrize(("accept", "parse"), [
-    ("application/sparql-results+json", lambda body: json.loads(body)["boolean"]),
-    ("application/sparql-results+xml", lambda body: ET.fromstring(body).find(f"{SRX}boolean").text == "true"),
-])
+@pytest.mark.parametrize(
+    ("accept", "parse"),
+    [
+        ("application/sparql-results+json", lambda body: json.loads(body)["boolean"]),
+        (
+            "application/sparql-results+xml",
+            lambda body: ET.fromstring(body).find(f"{SRX}boolean").text == "true",
+        ),
+    ],
+)
 def test_ask(sparql_url, accept, parse):
     assert parse(get(sparql_url, ASK, accept).content) is True
-    assert parse(get(sparql_url, "ASK { <http://example.org/nothing> ?p ?o }", accept).content) is False
+    assert (
+        parse(get(sparql_url, "ASK { <http://example.org/nothing> ?p ?o }", accept).content)
+        is False
+    )
 
 
 FORMAT_PARAM = [
@@ -188,10 +207,16 @@ def test_format_parameter_overrides_accept(sparql_url, expected, query, fmt, con
 
 # --- the three request shapes, and SPARQLWrapper as a client -------------------------------------
 
+
 def test_post_form_and_post_direct_give_the_get_answer(sparql_url):
     by_get = rows_json(get(sparql_url, SELECT).content)
     by_form = requests.post(sparql_url, data={"query": SELECT}, timeout=10)
-    by_body = requests.post(sparql_url, data=SELECT.encode(), headers={"Content-Type": "application/sparql-query"}, timeout=10)
+    by_body = requests.post(
+        sparql_url,
+        data=SELECT.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=10,
+    )
     for answer in (by_form, by_body):
         assert answer.status_code == 200, answer.text
         assert sorted(map(json.dumps, rows_json(answer.content))) == sorted(map(json.dumps, by_get))
@@ -244,16 +269,23 @@ def test_head_answers_like_get_without_a_body(sparql_url):
 
 # --- the dataset: union by default, graph parameters, FROM ------------------------------------
 
+
 def test_default_graph_is_the_union_and_named_graphs_are_listed(sparql_url, manifest):
     answer = get(sparql_url, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     graphs = {row["g"]["value"] for row in rows_json(answer.content)}
     assert graphs == {*manifest["graphs"], ONTOLOGY}
-    assert count(sparql_url, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }") >= manifest["triples"]
+    assert (
+        count(sparql_url, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+        >= manifest["triples"]
+    )
 
 
 def test_default_graph_uri_restricts_the_default_graph(sparql_url, manifest):
     assert count(sparql_url, **{"default-graph-uri": LINKS}) == manifest["graphs"][LINKS]
-    assert count(sparql_url, f"SELECT (COUNT(*) AS ?n) FROM <{LINKS}> WHERE {{ ?s ?p ?o }}") == manifest["graphs"][LINKS]
+    assert (
+        count(sparql_url, f"SELECT (COUNT(*) AS ?n) FROM <{LINKS}> WHERE {{ ?s ?p ?o }}")
+        == manifest["graphs"][LINKS]
+    )
 
 
 def test_protocol_graphs_override_from_clauses(sparql_url, manifest):
@@ -263,24 +295,41 @@ def test_protocol_graphs_override_from_clauses(sparql_url, manifest):
 
 def test_named_graph_uri_restricts_graph_patterns(sparql_url, manifest):
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-    for answer in (get(sparql_url, query, **{"named-graph-uri": LINKS}),
-                   get(sparql_url, query.replace("WHERE", f"FROM NAMED <{LINKS}> WHERE"))):
+    for answer in (
+        get(sparql_url, query, **{"named-graph-uri": LINKS}),
+        get(sparql_url, query.replace("WHERE", f"FROM NAMED <{LINKS}> WHERE")),
+    ):
         assert [row["g"]["value"] for row in rows_json(answer.content)] == [LINKS]
-    assert count(sparql_url, **{"named-graph-uri": LINKS}) == 0  # no default-graph-uri: an empty default graph
+    assert (
+        count(sparql_url, **{"named-graph-uri": LINKS}) == 0
+    )  # no default-graph-uri: an empty default graph
 
 
 def test_several_default_graphs_are_merged(sparql_url, manifest):
-    answer = requests.get(sparql_url, params=[("query", COUNT), ("default-graph-uri", LINKS), ("default-graph-uri", ARTICLE)],
-                          headers={"Accept": "application/sparql-results+json"}, timeout=10)
-    assert int(rows_json(answer.content)[0]["n"]["value"]) == manifest["graphs"][LINKS] + manifest["graphs"][ARTICLE]
+    answer = requests.get(
+        sparql_url,
+        params=[("query", COUNT), ("default-graph-uri", LINKS), ("default-graph-uri", ARTICLE)],
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=10,
+    )
+    assert (
+        int(rows_json(answer.content)[0]["n"]["value"])
+        == manifest["graphs"][LINKS] + manifest["graphs"][ARTICLE]
+    )
 
 
-@pytest.mark.parametrize(("params", "query"), [
-    ({"default-graph-uri": "http://example.org/elsewhere.ttl"}, COUNT),
-    ({"named-graph-uri": "file:///etc/passwd"}, COUNT),
-    ({}, "SELECT * FROM <http://example.org/elsewhere.ttl> WHERE { ?s ?p ?o }"),
-    ({}, "SELECT * FROM NAMED <http://example.org/elsewhere.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }"),
-])
+@pytest.mark.parametrize(
+    ("params", "query"),
+    [
+        ({"default-graph-uri": "http://example.org/elsewhere.ttl"}, COUNT),
+        ({"named-graph-uri": "file:///etc/passwd"}, COUNT),
+        ({}, "SELECT * FROM <http://example.org/elsewhere.ttl> WHERE { ?s ?p ?o }"),
+        (
+            {},
+            "SELECT * FROM NAMED <http://example.org/elsewhere.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
+        ),
+    ],
+)
 def test_graphs_outside_the_dataset_are_refused_never_fetched(sparql_url, params, query):
     answer = get(sparql_url, query, "application/json", **params)
     assert answer.status_code == 400
@@ -289,13 +338,17 @@ def test_graphs_outside_the_dataset_are_refused_never_fetched(sparql_url, params
 
 # --- refusals ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?x } } } LIMIT 1",
-    "SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }",
-    r"SELECT * WHERE { \u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "PREFIX x: <http://example.org/> ASK { FILTER EXISTS { SERVICE x:sparql { ?s ?p ?o } } }",
-])
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?x } } } LIMIT 1",
+        "SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }",
+        r"SELECT * WHERE { \u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "PREFIX x: <http://example.org/> ASK { FILTER EXISTS { SERVICE x:sparql { ?s ?p ?o } } }",
+    ],
+)
 def test_service_calls_outside_the_allowlist_are_refused(sparql_url, query):
     answer = get(sparql_url, query, "application/json")
     assert answer.status_code == 403
@@ -320,7 +373,9 @@ UPDATES = [
 
 @pytest.fixture(scope="module")
 def sizes_before(sparql_url) -> tuple[int, int]:
-    return count(sparql_url, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"), count(sparql_url)
+    return count(sparql_url, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"), count(
+        sparql_url
+    )
 
 
 @pytest.mark.parametrize("update", UPDATES)
@@ -328,16 +383,29 @@ def test_every_update_form_is_refused_and_changes_nothing(sparql_url, sizes_befo
     answers = [
         requests.get(sparql_url, params={"update": update}, timeout=10),
         requests.post(sparql_url, data={"update": update}, timeout=10),
-        requests.post(sparql_url, data=update.encode(), headers={"Content-Type": "application/sparql-update"}, timeout=10),
+        requests.post(
+            sparql_url,
+            data=update.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+            timeout=10,
+        ),
         requests.post(sparql_url, data={"query": update}, timeout=10),
-        requests.post(sparql_url, data=update.encode(), headers={"Content-Type": "application/sparql-query"}, timeout=10),
+        requests.post(
+            sparql_url,
+            data=update.encode(),
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=10,
+        ),
         get(sparql_url, update),
     ]
     for answer in answers:
         assert answer.status_code == 403, (answer.request.method, answer.text)
         assert "read-only" in answer.text
     for _ in range(4):  # more than one worker answers: none of them changed
-        assert (count(sparql_url, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"), count(sparql_url)) == sizes_before
+        assert (
+            count(sparql_url, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+            count(sparql_url),
+        ) == sizes_before
     assert get(sparql_url, "ASK { <http://example.org/s> ?p ?o }").json()["boolean"] is False
 
 
@@ -356,21 +424,55 @@ BAD_REQUESTS = [
     (lambda u: get(u, "SELECT * WHERE { ?s nope:p ?o }"), 400, "nope"),
     (lambda u: get(u, "SELECT (COUNT(*) AS ?n) ?s WHERE { ?s ?p ?o }"), 400, "not valid SPARQL"),
     (lambda u: get(u, ""), 400, "empty"),
-    (lambda u: requests.get(u + "?query=ASK%7B%7D&query=ASK%7B%7D", timeout=10), 400, "2 `query` parameters"),
+    (
+        lambda u: requests.get(u + "?query=ASK%7B%7D&query=ASK%7B%7D", timeout=10),
+        400,
+        "2 `query` parameters",
+    ),
     (lambda u: requests.get(u + "?query=ASK%7B%FF%7D", timeout=10), 400, "UTF-8"),
-    (lambda u: requests.post(u, data=b"query=ASK%7B%E9%7D", headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=10),
-     400, "UTF-8"),
-    (lambda u: requests.post(u, data='ASK { "é" }'.encode("latin-1"), headers={"Content-Type": "application/sparql-query"}, timeout=10),
-     400, "UTF-8"),
+    (
+        lambda u: requests.post(
+            u,
+            data=b"query=ASK%7B%E9%7D",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            timeout=10,
+        ),
+        400,
+        "UTF-8",
+    ),
+    (
+        lambda u: requests.post(
+            u,
+            data='ASK { "é" }'.encode("latin-1"),
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=10,
+        ),
+        400,
+        "UTF-8",
+    ),
     (lambda u: requests.post(u, data={"format": "json"}, timeout=10), 400, "no `query`"),
-    (lambda u: requests.post(u, data=ASK.encode(), headers={"Content-Type": "text/plain"}, timeout=10), 415, "text/plain"),
+    (
+        lambda u: requests.post(
+            u, data=ASK.encode(), headers={"Content-Type": "text/plain"}, timeout=10
+        ),
+        415,
+        "text/plain",
+    ),
     (lambda u: requests.post(u, files={"query": ASK}, timeout=10), 415, "multipart/form-data"),
     (lambda u: get(u, ASK, format="excel"), 400, "unknown format"),
     (lambda u: get(u, SELECT, "text/turtle"), 406, "application/sparql-results+json"),
     (lambda u: get(u, CONSTRUCT, "text/csv"), 406, "text/turtle"),
     (lambda u: get(u, SELECT, format="ttl"), 406, "text/csv"),
-    (lambda u: requests.post(u, data={"query": "ASK {} #" + "x" * 20_000}, timeout=10), 413, "limit is 20000"),
-    (lambda u: requests.post(u, data={"query": "ASK {} #" + "x" * 200_000}, timeout=10), 413, "Too Large"),
+    (
+        lambda u: requests.post(u, data={"query": "ASK {} #" + "x" * 20_000}, timeout=10),
+        413,
+        "limit is 20000",
+    ),
+    (
+        lambda u: requests.post(u, data={"query": "ASK {} #" + "x" * 200_000}, timeout=10),
+        413,
+        "Too Large",
+    ),
     (lambda u: requests.put(u, data=ASK, timeout=10), 405, "Method Not Allowed"),
     (lambda u: requests.delete(u, timeout=10), 405, "Method Not Allowed"),
 ]
@@ -388,7 +490,12 @@ def test_client_mistakes_are_4xx_with_a_message(sparql_url, how, status, words):
 def test_406_lists_what_is_offered(sparql_url):
     answer = get(sparql_url, SELECT, "image/png")
     assert answer.status_code == 406
-    for media_type in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"):
+    for media_type in (
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ):
         assert media_type in answer.text
 
 
@@ -399,17 +506,28 @@ def test_405_says_which_methods_are_allowed(sparql_url):
 
 # --- CORS ---------------------------------------------------------------------------------------
 
+
 def test_cors_on_answers_and_errors(sparql_url):
-    for answer in (get(sparql_url, ASK), get(sparql_url, "nonsense"), get(sparql_url, SELECT, "image/png"),
-                   requests.get(sparql_url, timeout=10)):
+    for answer in (
+        get(sparql_url, ASK),
+        get(sparql_url, "nonsense"),
+        get(sparql_url, SELECT, "image/png"),
+        requests.get(sparql_url, timeout=10),
+    ):
         assert answer.headers["Access-Control-Allow-Origin"] == "*"
         assert "ETag" in answer.headers["Access-Control-Expose-Headers"]
 
 
 def test_preflight(sparql_url):
-    answer = requests.options(sparql_url, headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type, accept"}, timeout=10)
+    answer = requests.options(
+        sparql_url,
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, accept",
+        },
+        timeout=10,
+    )
     assert answer.status_code in (200, 204)
     assert answer.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in answer.headers["Access-Control-Allow-Methods"]
@@ -419,10 +537,18 @@ def test_preflight(sparql_url):
 
 # --- the service description --------------------------------------------------------------------
 
-@pytest.mark.parametrize(("accept", "fmt"), [
-    ("text/turtle", "turtle"), ("*/*", "turtle"), (None, "turtle"), ("application/ld+json", "json-ld"),
-    ("application/n-triples", "nt"), ("application/rdf+xml", "xml"),
-])
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("text/turtle", "turtle"),
+        ("*/*", "turtle"),
+        (None, "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
 def test_service_description(sparql_url, manifest, accept, fmt):
     answer = requests.get(sparql_url, headers={"Accept": accept} if accept else {}, timeout=10)
     assert answer.status_code == 200
@@ -432,23 +558,36 @@ def test_service_description(sparql_url, manifest, accept, fmt):
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
     assert (service, SD.feature, SD.UnionDefaultGraph) in g
     formats = {str(o) for o in g.objects(service, SD.resultFormat)}
-    assert {"http://www.w3.org/ns/formats/SPARQL_Results_JSON", "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
-            "http://www.w3.org/ns/formats/Turtle", "http://www.w3.org/ns/formats/JSON-LD"} <= formats
+    assert {
+        "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
+        "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
+        "http://www.w3.org/ns/formats/Turtle",
+        "http://www.w3.org/ns/formats/JSON-LD",
+    } <= formats
     dataset = g.value(service, SD.defaultDataset)
-    named = {g.value(n, SD.name): g.value(g.value(n, SD.graph), VOID.triples) for n in g.objects(dataset, SD.namedGraph)}
+    named = {
+        g.value(n, SD.name): g.value(g.value(n, SD.graph), VOID.triples)
+        for n in g.objects(dataset, SD.namedGraph)
+    }
     for graph, size in manifest["graphs"].items():
         assert named[URIRef(graph)] == Literal(size)
     assert URIRef(ONTOLOGY) in named
 
 
 def test_service_description_by_format_parameter(sparql_url):
-    answer = requests.get(sparql_url, params={"format": "jsonld"}, headers={"Accept": "text/html"}, timeout=10)
+    answer = requests.get(
+        sparql_url, params={"format": "jsonld"}, headers={"Accept": "text/html"}, timeout=10
+    )
     assert answer.headers["Content-Type"].startswith("application/ld+json")
     assert len(Graph().parse(data=answer.content, format="json-ld")) > 10
 
 
 def test_browsers_get_a_query_page(sparql_url):
-    answer = requests.get(sparql_url, headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}, timeout=10)
+    answer = requests.get(
+        sparql_url,
+        headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+        timeout=10,
+    )
     assert answer.status_code == 200
     assert answer.headers["Content-Type"].startswith("text/html")
     assert "<form" in answer.text or "yasgui" in answer.text.lower()

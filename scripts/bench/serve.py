@@ -1,0 +1,332 @@
+"""Benchmark: election-kg against Oxigraph server and rdflib-endpoint on the same dumps.
+
+Starts each server on a loopback port, then drives it with wrk (Debian package) through a fixed
+mix of queries (election_kg/bench/queries/*.rq) at concurrency 1 and 16, interleaving servers round by
+round so that drift hits all alike. Prints requests/s, p50 and p99 per server and query, the
+geometric mean over the mix, and the ratio to Oxigraph server per round (median of ratios).
+All traffic stays on 127.0.0.1; every wrk run is bounded by --seconds.
+
+Usage: python -m election_kg.bench.serve [--rounds N] [--seconds S] [--servers a,b,...] [--dist DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from election_kg.bench import CHECKOUT as ROOT
+from election_kg.bench import QUERIES
+from election_kg.bench.processes import free_port, pss_mib, rss_mib
+
+BIN = Path(sys.executable).parent
+RESULTS_JSON = "application/sparql-results+json"
+
+
+@dataclass
+class Server:
+    name: str
+    command: list[str]
+    endpoint: str = "/sparql"
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.endpoint}"
+
+
+def start(server: Server, probe: str) -> None:
+    server.port = free_port()
+    command = [part.replace("{port}", str(server.port)) for part in server.command]
+    server.process = subprocess.Popen(
+        command,
+        env={**os.environ, **server.env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    body = urllib.parse.urlencode({"query": probe}).encode()
+    while time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(
+                server.url, data=body, headers={"Accept": RESULTS_JSON}
+            )
+            with urllib.request.urlopen(request, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{server.name} did not answer within 60 s")
+
+
+def stop(server: Server) -> None:
+    if server.process:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+
+
+def wrk_script(query: str, folder: Path, name: str) -> Path:
+    accept = (
+        "application/n-triples"
+        if re.search(r"^\s*(CONSTRUCT|DESCRIBE)", query, re.M | re.I)
+        else RESULTS_JSON
+    )
+    body = urllib.parse.urlencode({"query": query})
+    path = folder / f"{name}.lua"
+    path.write_text(
+        f'wrk.method = "POST"\nwrk.body = "{body}"\n'
+        f'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.headers["Accept"] = "{accept}"\n'
+    )
+    return path
+
+
+def run_wrk(
+    url: str, script: Path, connections: int, seconds: float
+) -> tuple[float, float, float, int]:
+    """(requests/s, p50 ms, p99 ms, non-2xx responses)."""
+    threads = min(2, connections)
+    done = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+    )
+    out = done.stdout
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not found:
+        raise RuntimeError(f"wrk failed on {url}: {done.stderr or out}")
+    rps = float(found.group(1))
+
+    def pct(label: str) -> float:
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not match:
+            return math.nan
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rps, pct("50"), pct("99"), int(errors.group(1)) if errors else 0
+
+
+def servers_for(dist: Path, work: Path, wanted: set[str]) -> list[Server]:
+    store = work / "oxigraph-store"
+    subprocess.run(
+        [
+            str(BIN / "oxigraph"),
+            "load",
+            "--location",
+            str(store),
+            "--file",
+            str(dist / "election-kg.nq"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    turtle = dist / "election-kg.ttl"
+    endpoint = "{rdflib-endpoint}"
+    all_servers = [
+        # The per-client query budget is off: every wrk connection comes from 127.0.0.1, one "client".
+        Server(
+            "election-kg (cache on)",
+            [str(BIN / "election-kg"), "serve", "--port", "{port}", "--dist", str(dist)],
+            env={"ELECTION_KG_QUERY_BUDGET": "0"},
+        ),
+        Server(
+            "election-kg (cache off)",
+            [str(BIN / "election-kg"), "serve", "--port", "{port}", "--dist", str(dist)],
+            env={"ELECTION_KG_RESULT_CACHE_SIZE": "0", "ELECTION_KG_QUERY_BUDGET": "0"},
+        ),
+        Server(
+            "oxigraph serve-read-only",
+            [
+                str(BIN / "oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(store),
+                "--bind",
+                "127.0.0.1:{port}",
+                "--union-default-graph",
+            ],
+            endpoint="/query",
+        ),
+        Server(
+            "oxigraph in-memory",
+            [str(BIN / "oxigraph"), "serve", "--bind", "127.0.0.1:{port}", "--union-default-graph"],
+            endpoint="/query",
+        ),
+        Server(
+            "rdflib-endpoint",
+            [endpoint, "serve", str(turtle), "--host", "127.0.0.1", "--port", "{port}"],
+            endpoint="/",
+        ),
+    ]
+    chosen = [s for s in all_servers if not wanted or any(w in s.name for w in wanted)]
+    for server in chosen:
+        server.command = [
+            str(rdflib_endpoint()) if part == endpoint else part for part in server.command
+        ]
+    return chosen
+
+
+def rdflib_endpoint() -> Path:
+    """rdflib-endpoint in its own venv (its FastAPI stack is not a dependency of ours)."""
+    venv = ROOT / ".bench-venv"
+    exe = venv / "bin" / "rdflib-endpoint"
+    if not exe.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "-q", "rdflib-endpoint[cli]>=0.6,<0.7"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    return exe
+
+
+def load_in_memory(server: Server, dist: Path) -> None:
+    data = (dist / "election-kg.nq").read_bytes()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{server.port}/store",
+        data=data,
+        method="POST",
+        headers={"Content-Type": "application/n-quads"},
+    )
+    with urllib.request.urlopen(request, timeout=60):
+        pass
+
+
+def geomean(values: list[float]) -> float:
+    values = [v for v in values if v > 0]
+    return math.exp(sum(map(math.log, values)) / len(values)) if values else math.nan
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--seconds", type=int, default=3, help="length of each wrk run, in whole seconds"
+    )
+    parser.add_argument(
+        "--servers", default="", help="comma-separated name fragments (default: all)"
+    )
+    parser.add_argument("--dist", type=Path, default=ROOT / "data" / "dist")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+    queries = {p.stem: p.read_text() for p in sorted(QUERIES.glob("*.rq"))}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        scripts = {name: wrk_script(q, work, name) for name, q in queries.items()}
+        servers = servers_for(args.dist.resolve(), work, {s for s in args.servers.split(",") if s})
+        probe = "ASK { ?s ?p ?o }"
+        results: dict[tuple[str, str, int], list[tuple[float, float, float, int]]] = {}
+        try:
+            for server in servers:
+                start(server, probe)
+                if server.name == "oxigraph in-memory":
+                    load_in_memory(server, args.dist)
+                print(
+                    f"started {server.name} on {server.url} (RSS {rss_mib(server.process.pid):.0f} MiB, "
+                    f"PSS {pss_mib(server.process.pid):.0f} MiB)",
+                    flush=True,
+                )
+            for round_no in range(1, args.rounds + 1):
+                for connections in (1, 16):
+                    for name in queries:
+                        for server in servers:
+                            results.setdefault((server.name, name, connections), []).append(
+                                run_wrk(server.url, scripts[name], connections, args.seconds)
+                            )
+                print(f"round {round_no} done", flush=True)
+            memory = {
+                s.name: (rss_mib(s.process.pid), pss_mib(s.process.pid))
+                for s in servers
+                if s.process
+            }
+        finally:
+            for server in servers:
+                stop(server)
+    report(servers, queries, results, memory, args.rounds)
+
+
+def report(
+    servers: list[Server],
+    queries: dict[str, str],
+    results: dict,
+    memory: dict[str, tuple[float, float]],
+    rounds: int,
+) -> None:
+    reference = "oxigraph in-memory"
+    for connections in (1, 16):
+        print(
+            f"\n## concurrency {connections} (median over {rounds} rounds; requests/s, p50 ms, p99 ms)"
+        )
+        print("| query | " + " | ".join(s.name for s in servers) + " |")
+        print("|---|" + "---|" * len(servers))
+        for name in queries:
+            cells = []
+            for server in servers:
+                runs = results[(server.name, name, connections)]
+                rps = statistics.median(r[0] for r in runs)
+                p50 = statistics.median(r[1] for r in runs)
+                p99 = statistics.median(r[2] for r in runs)
+                errors = sum(r[3] for r in runs)
+                cells.append(
+                    f"{rps:,.0f} / {p50:.1f} / {p99:.1f}"
+                    + (f" ({errors} non-2xx)" if errors else "")
+                )
+            print(f"| {name} | " + " | ".join(cells) + " |")
+        print(
+            "\n| server | geometric mean req/s | ratio to oxigraph in-memory (median of per-round ratios) | RSS / PSS MiB |"
+        )
+        print("|---|---|---|---|")
+        for server in servers:
+            per_round = []
+            for i in range(rounds):
+                mine = geomean([results[(server.name, q, connections)][i][0] for q in queries])
+                has_reference = (reference, next(iter(queries)), connections) in results
+                ref = (
+                    geomean([results[(reference, q, connections)][i][0] for q in queries])
+                    if has_reference
+                    else math.nan
+                )
+                per_round.append(mine / ref if ref else math.nan)
+            mean = geomean(
+                [
+                    statistics.median(r[0] for r in results[(server.name, q, connections)])
+                    for q in queries
+                ]
+            )
+            rss, pss = memory.get(server.name, (math.nan, math.nan))
+            print(
+                f"| {server.name} | {mean:,.0f} | {statistics.median(per_round):.2f}x | {rss:.0f} / {pss:.0f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""Write the published files into a fresh folder; `publish` swaps it in whole.
+
+Output is byte-identical for the same input: N-Triples and N-Quads lines are sorted, Turtle and
+TriG are written from them in that order, JSON-LD has sorted nodes and keys, and nothing records
+the time of the build. The data version is a SHA-256 over the checksums of every file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
+from election_kg.common import formats, prefixes
+from election_kg.pipeline import jsonld
+
+STEM = "election-kg"
+
+
+def _sorted_lines(text: str) -> str:
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return "\n".join(lines) + "\n"
+
+
+def write_dumps(
+    dataset: Dataset, union: Graph, folder: Path, base: str, vocab: str, extra: dict[str, str]
+) -> dict[str, Any]:
+    """Write every dump (and its .gz) plus `extra` text files; return the manifest.
+
+    rdflib makes the sorted N-Triples and N-Quads; pyoxigraph writes Turtle and TriG from them
+    (in that order, so the output is stable) far faster than rdflib's pretty-printers.
+    """
+    folder.mkdir(parents=True)
+    table = {**prefixes.DATA, "ek": vocab}
+    nt = _sorted_lines(union.serialize(format="nt"))
+    nq = _sorted_lines(dataset.serialize(format="nquads"))
+    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    quads = sorted(
+        ox.parse(nq, format=ox.RdfFormat.N_QUADS), key=lambda q: (str(q.graph_name), str(q.triple))
+    )
+    document = jsonld.document(triples, base, vocab)
+    writers: dict[formats.RdfFormat, Callable[[], str]] = {
+        formats.NTRIPLES: lambda: nt,
+        formats.NQUADS: lambda: nq,
+        formats.TURTLE: lambda: ox.serialize(
+            triples, format=ox.RdfFormat.TURTLE, prefixes=table
+        ).decode("utf-8"),
+        formats.TRIG: lambda: ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=table).decode(
+            "utf-8"
+        ),
+        formats.JSONLD: lambda: jsonld.dumps(document),
+    }
+    texts = {f"{STEM}.{fmt.extension}": writers[fmt]() for fmt in formats.DUMP_FORMATS}
+    texts["context.jsonld"] = jsonld.dumps({"@context": document["@context"]})
+    texts.update(extra)
+
+    files = []
+    for name in sorted(texts):
+        raw = texts[name].encode("utf-8")
+        (folder / name).write_bytes(raw)
+        gz = gzip.compress(raw, mtime=0)
+        (folder / f"{name}.gz").write_bytes(gz)
+        fmt = formats.BY_EXTENSION.get(name.rsplit(".", 1)[-1]) if name.startswith(STEM) else None
+        entry: dict[str, Any] = {
+            "file": name,
+            "bytes": len(raw),
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "gzip": {
+                "file": f"{name}.gz",
+                "bytes": len(gz),
+                "sha256": hashlib.sha256(gz).hexdigest(),
+            },
+        }
+        if fmt:
+            entry.update(
+                {
+                    "format": fmt.name,
+                    "mediaType": fmt.media_type,
+                    "triples": len(quads) if fmt.quads else len(triples),
+                }
+            )
+        files.append(entry)
+    graphs: dict[str, int] = {}
+    for quad in quads:
+        graphs[quad.graph_name.value] = graphs.get(quad.graph_name.value, 0) + 1
+    manifest = {
+        # Every published byte counts: a new ontology or shapes file is a new release too.
+        "dataVersion": hashlib.sha256(
+            "".join(f"{f['file']} {f['sha256']}\n" for f in files).encode("utf-8")
+        ).hexdigest()[:16],
+        "base": base,
+        "triples": len(triples),
+        "quads": len(quads),
+        "graphs": dict(sorted(graphs.items())),
+        "files": files,
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def publish(staging: Path, dist: Path, keep: int = 2) -> Path:
+    """Point `dist` (a symlink) at the finished build in one rename, then prune old builds.
+
+    Readers that resolved the old link keep reading a complete folder; new readers see the new
+    one. A real folder left at `dist` by hand is replaced.
+    """
+    builds = staging.parent
+    version = json.loads((staging / "manifest.json").read_text(encoding="utf-8"))["dataVersion"]
+    final = builds / version
+    if final.exists():
+        shutil.rmtree(staging)
+    else:
+        os.rename(staging, final)
+    link = dist.with_name(f".{dist.name}.link")
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(os.path.relpath(final, dist.parent))
+    if dist.is_dir() and not dist.is_symlink():
+        shutil.rmtree(dist)
+    os.replace(link, dist)
+    current = {final.name}
+    others = sorted(
+        (
+            p
+            for p in builds.iterdir()
+            if p.is_dir() and p.name not in current and not p.name.startswith("tmp")
+        ),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in others[keep - 1 :]:
+        shutil.rmtree(stale, ignore_errors=True)
+    return final

@@ -1,0 +1,117 @@
+"""schema.org JSON-LD for each page, embedded as `<script type="application/ld+json">` (data, not
+script: a Content-Security-Policy without inline scripts still allows it), so that search engines
+read what the page is about: its name, type, dates, place and the same things elsewhere."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urljoin
+
+from election_kg.server.render.election import ElectionPage
+from election_kg.server.render.resource import ResourcePage
+
+# Our classes (local names in the ek vocabulary, or full IRIs) and the schema.org type closest to each.
+SCHEMA_TYPES = {
+    "Election": "Event",
+    "LegislativeElection": "Event",
+    "ElectionEvent": "Event",
+    "VotingDay": "Event",
+    "Incident": "Event",
+    "SecurityOperation": "Event",
+    "Certification": "Event",
+    "AppealRuling": "Event",
+    "PoliticalParty": "PoliticalParty",
+    "Legislature": "GovernmentOrganization",
+    "ArmedGroup": "Organization",
+    "Faction": "Organization",
+    "IndependentCandidates": "Organization",
+    "Allegation": "CreativeWork",
+    "Retraction": "CreativeWork",
+    "PublicStatement": "CreativeWork",
+    "BoycottCall": "Action",
+    "ProseExcerpt": "Quotation",
+    "InfoboxLine": "Quotation",
+    "SourceDocument": "Article",
+    "http://www.w3.org/ns/person#Person": "Person",
+    "http://www.w3.org/ns/org#Organization": "Organization",
+    "https://schema.org/City": "City",
+    "https://schema.org/Country": "Country",
+}
+
+
+def _schema_type(type_iris: list[str], ek: str) -> str:
+    for iri in type_iris:
+        key = iri[len(ek) :] if iri.startswith(ek) else iri
+        if key in SCHEMA_TYPES:
+            return SCHEMA_TYPES[key]
+    return "Thing"
+
+
+def dump(data: dict[str, Any]) -> str:
+    """JSON that cannot end the <script> element it sits in."""
+    return (
+        json.dumps(data, ensure_ascii=False, indent=1)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+
+
+def _absolute(page_url: str, href: str | None) -> str | None:
+    """`href` made absolute against the page's own URL (scheme and host)."""
+    if not href:
+        return None
+    return urljoin(page_url, href)
+
+
+def for_resource(page: ResourcePage, url: str, ek: str) -> str:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": _schema_type([t.iri or "" for t in page.types], ek),
+        "@id": page.iri,
+        "name": page.label,
+        "url": url,
+    }
+    if page.descriptions:
+        data["description"] = page.descriptions[0].text
+    same = [v.iri or v.href for row in page.elsewhere for v in row.values if (v.iri or v.href)]
+    if same:
+        data["sameAs"] = same
+    for row in page.rows:
+        if row.iri == "https://schema.org/startDate" and row.values:
+            data["startDate"] = row.values[0].text
+        if row.iri == "http://www.w3.org/2004/02/skos/core#altLabel":
+            data["alternateName"] = [v.text for v in row.values]
+    if page.excerpt:
+        data["text"] = page.excerpt["text"]
+    return dump(data)
+
+
+def for_election(page: ElectionPage, url: str) -> str:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": page.iri,
+        "name": page.label,
+        "url": url,
+    }
+    if page.iso_date:
+        data["startDate"] = page.iso_date
+    for item in page.summary:
+        if item.label == "Country" and item.values:
+            data["location"] = {"@type": "Country", "name": item.values[0].text}
+    if page.elsewhere:
+        data["sameAs"] = [v.iri or v.href for v in page.elsewhere]
+    events = [e for e in page.timeline if e.iso_date]
+    if events:
+        data["subEvent"] = [
+            {
+                "@type": "Event",
+                "name": e.title.text,
+                "startDate": e.iso_date,
+                "url": _absolute(url, e.title.href),
+            }
+            for e in events
+        ]
+    return dump(data)

@@ -1,0 +1,122 @@
+"""election-kg serve as users run it: real worker processes on a free loopback port, on each store back end.
+
+"remote" is the whole deployment the README shows: a real `oxigraph serve` on a free loopback port,
+`election-kg load --gsp` pushing the build into it, and `election-kg serve --store-endpoint` reading
+it through the SPARQL 1.1 Protocol.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from election_kg.bench.processes import free_port
+from tests.support.oxigraph import Oxigraph, start_oxigraph, stop_oxigraph
+from tests.support.project import CLI, ROOT, run_cli
+
+BACKENDS = ("embedded", "remote")
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    dist: Path
+
+
+def start_server(
+    dist: Path, env: dict[str, str] | None = None, workers: int = 2, args: tuple[str, ...] = ()
+) -> LiveServer:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            *CLI,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--dist",
+            str(dist),
+            *args,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, so that stop_server can end the workers too
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for_health(url, process)
+    return LiveServer(url, process, dist)
+
+
+def wait_for_health(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    """Until the server at `url` answers /health with 200; fail at once if its process exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if requests.get(url + "/health", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.1)  # polling interval while the condition is not met, not a wait for it
+    process.kill()
+    raise RuntimeError(f"server did not answer /health within {seconds:g} s")
+
+
+def stop_server(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(
+            server.process.pid, signal.SIGKILL
+        )  # anything left of the group: workers, query processes
+    except ProcessLookupError:
+        pass
+    server.process.wait(timeout=10)
+
+
+def load(dist: Path, store: Oxigraph) -> None:
+    """`election-kg load --gsp` the build in `dist` (a project's data/dist) into `store`."""
+    result = run_cli("load", "--gsp", store.store, "--root", str(dist.parent.parent))
+    assert result.returncode == 0, result.stderr
+
+
+@contextmanager
+def serving(
+    backend: str, dist: Path, env: dict[str, str] | None = None, workers: int = 2
+) -> Iterator[LiveServer]:
+    """election-kg serving `dist` on `backend`, stopped (with its store) on exit."""
+    if backend == "embedded":
+        server = start_server(dist, env, workers)
+        try:
+            yield server
+        finally:
+            stop_server(server)
+        return
+    assert backend == "remote", backend
+    store = start_oxigraph("serve")
+    try:
+        load(dist, store)
+        server = start_server(dist, env, workers, args=("--store-endpoint", store.query))
+        try:
+            yield server
+        finally:
+            stop_server(server)
+    finally:
+        stop_oxigraph(store)
