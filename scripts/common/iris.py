@@ -40,16 +40,25 @@ def election_part(election_iri: URIRef, part: str) -> URIRef:
     return URIRef(f"{election_iri}/{part}")
 
 
-def party(name: str) -> URIRef:
-    return _iri("id", "party", slug(name))
+# Parties, people, organisations, alliances and legislatures are identified within their country:
+# a name alone would make Morocco's "Democratic and Social Movement" Algeria's, and Georgia's
+# "Parliament" Sri Lanka's. The same name in one country is one node across its elections.
 
 
-def person(name: str) -> URIRef:
-    return _iri("id", "person", slug(name))
+def party(country: str, name: str) -> URIRef:
+    return _iri("id", "party", slug(country), slug(name))
 
 
-def organisation(name: str) -> URIRef:
-    return _iri("id", "organisation", slug(name))
+def person(country: str, name: str) -> URIRef:
+    return _iri("id", "person", slug(country), slug(name))
+
+
+def organisation(country: str, name: str) -> URIRef:
+    return _iri("id", "organisation", slug(country), slug(name))
+
+
+def alliance(country: str, name: str) -> URIRef:
+    return _iri("id", "alliance", slug(country), slug(name))
 
 
 def country(name: str) -> URIRef:
@@ -60,8 +69,8 @@ def place(name: str) -> URIRef:
     return _iri("id", "place", slug(name))
 
 
-def legislature(name: str) -> URIRef:
-    return _iri("id", "legislature", slug(name))
+def legislature(country: str, name: str) -> URIRef:
+    return _iri("id", "legislature", slug(country), slug(name))
 
 
 def post(name: str) -> URIRef:

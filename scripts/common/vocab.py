@@ -12,6 +12,7 @@ class EK(DefinedNamespace):
     _NS = Namespace("http://127.0.0.1:5000/ontology#")
 
     Allegation: URIRef
+    Alliance: URIRef
     AppealRuling: URIRef
     ArmedGroup: URIRef
     BoycottCall: URIRef
@@ -23,17 +24,21 @@ class EK(DefinedNamespace):
     ElectionResult: URIRef
     Excerpt: URIRef
     Faction: URIRef
+    GeneralElection: URIRef
     GroupRepresentation: URIRef
     HistoricalRecord: URIRef
     Incident: URIRef
     Increase: URIRef
     IndependentCandidates: URIRef
+    InfoboxField: URIRef
     InfoboxLine: URIRef
     Leadership: URIRef
     LegislativeElection: URIRef
     Legislature: URIRef
     OfficeHolding: URIRef
     PoliticalParty: URIRef
+    PresidentialElection: URIRef
+    PrimaryElection: URIRef
     ProseExcerpt: URIRef
     PublicStatement: URIRef
     Quantity: URIRef
@@ -41,9 +46,12 @@ class EK(DefinedNamespace):
     SecurityOperation: URIRef
     SourceDocument: URIRef
     VotingDay: URIRef
+    VotingRound: URIRef
+    alliance: URIRef
     approximately: URIRef
     articleTitle: URIRef
     callMadeBy: URIRef
+    candidate: URIRef
     candidatesContesting: URIRef
     capital: URIRef
     changesMade: URIRef
@@ -56,10 +64,13 @@ class EK(DefinedNamespace):
     decidedBy: URIRef
     derivationRule: URIRef
     direction: URIRef
+    electedMembers: URIRef
     election: URIRef
     electionDate: URIRef
+    electionName: URIRef
     electionYear: URIRef
     eligibleVoters: URIRef
+    endDate: URIRef
     endOffset: URIRef
     exactText: URIRef
     excerptOf: URIRef
@@ -68,6 +79,7 @@ class EK(DefinedNamespace):
     follows: URIRef
     group: URIRef
     independentListsContesting: URIRef
+    infoboxField: URIRef
     infoboxKey: URIRef
     injuries: URIRef
     legislature: URIRef
@@ -82,26 +94,38 @@ class EK(DefinedNamespace):
     officeHolderAfter: URIRef
     officeHolderBefore: URIRef
     outcome: URIRef
+    outgoingMembers: URIRef
     partiesContesting: URIRef
+    party: URIRef
     partyAffiliation: URIRef
     post: URIRef
     previousSeats: URIRef
+    previousVoteShare: URIRef
     quote: URIRef
+    rawValue: URIRef
     reason: URIRef
     recordKind: URIRef
     recordMeasure: URIRef
     recordScope: URIRef
+    registeredVoters: URIRef
     retracts: URIRef
+    roundNumber: URIRef
+    runningMate: URIRef
     seatChange: URIRef
     seatsContested: URIRef
     seatsWon: URIRef
     sha256: URIRef
     spoiltBallotShare: URIRef
+    startDate: URIRef
     startOffset: URIRef
     statedAs: URIRef
     statedBy: URIRef
+    statedSeatChange: URIRef
+    swing: URIRef
     turnout: URIRef
     turnoutChange: URIRef
     voteShare: URIRef
     voterGroup: URIRef
+    votes: URIRef
+    votingRound: URIRef
     withApology: URIRef
