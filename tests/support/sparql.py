@@ -28,9 +28,9 @@ PREFIX wd: <http://www.wikidata.org/entity/>
 PREFIX id: <http://127.0.0.1:5000/id/>
 PREFIX e: <http://127.0.0.1:5000/id/election/2007-algerian-parliamentary-election/>
 PREFIX election: <http://127.0.0.1:5000/id/election/>
-PREFIX party: <http://127.0.0.1:5000/id/party/>
-PREFIX pers: <http://127.0.0.1:5000/id/person/>
-PREFIX organisation: <http://127.0.0.1:5000/id/organisation/>
+PREFIX party: <http://127.0.0.1:5000/id/party/algeria/>
+PREFIX pers: <http://127.0.0.1:5000/id/person/algeria/>
+PREFIX organisation: <http://127.0.0.1:5000/id/organisation/algeria/>
 """
 
 
