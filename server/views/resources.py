@@ -16,8 +16,8 @@ from election_kg.common import formats
 from election_kg.common.prefixes import with_vocabulary as prefixes
 from election_kg.server.http import addresses, errors, negotiation
 from election_kg.server.render import election as election_page
+from election_kg.server.render import record, schema_org
 from election_kg.server.render import resource as resource_page
-from election_kg.server.render import schema_org
 from election_kg.server.store import stored_queries
 from election_kg.server.store.release import Release, get_release
 
@@ -129,6 +129,12 @@ def page(path: str) -> Response:
             iri=iri,
             alternates=alternates[1:],
             jsonld=schema_org.for_resource(view, request.base_url, ek),
+            history=record.record(
+                stored_queries.select(release, "results_of", who=resource), release.base, view.label
+            ),
+            elections=record.elections(
+                stored_queries.select(release, "country_elections", country=resource), release.base
+            ),
         )
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = addresses.link_header(alternates[1:])
