@@ -8,6 +8,7 @@ so with `Vary: Accept`), the others do not. Unknown IRIs get a 404 in the format
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request
@@ -53,10 +54,22 @@ def _format_for(media_type: str) -> formats.RdfFormat | None:
     return next((f for f in addresses.DATA_FORMATS if f.media_type == media_type), None)
 
 
+def _moved(release: Release, path: str, url_for_path: Callable[[str], str]) -> Response | None:
+    """A 301 to where a once-published IRI lives now (same kind of URL), or None."""
+    new = release.redirects.get(path)
+    if new is None:
+        return None
+    response = redirect(url_for_path(new), 301)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @blueprint.get("/id/<path:path>")
 def dereference(path: str) -> Response:
     release = get_release()
     iri = addresses.resource_iri(release.base, path)
+    if not _known(release, iri) and (moved := _moved(release, path, lambda p: f"/id/{p}")):
+        return moved
     chosen = negotiation.choose(request.headers.get("Accept"), ID_OFFERS)
     if chosen is None:
         raise errors.not_acceptable(ID_OFFERS)
@@ -87,7 +100,8 @@ def data(file: str) -> Response:
         )
     iri = addresses.resource_iri(release.base, path)
     if not _known(release, iri):
-        return not_found_data(iri, rdf_format)
+        moved = _moved(release, path, lambda p: addresses.data_url(p, rdf_format.extension))
+        return moved or not_found_data(iri, rdf_format)
     triples = stored_queries.construct(release, "describe", resource=ox.NamedNode(iri))
     body = ox.serialize(
         triples, format=OX_FORMATS[rdf_format.extension], prefixes=prefixes(release.base)
@@ -103,7 +117,7 @@ def page(path: str) -> Response:
     release = get_release()
     iri = addresses.resource_iri(release.base, path)
     if not _known(release, iri):
-        return not_found_page(iri)
+        return _moved(release, path, addresses.page_url) or not_found_page(iri)
     resource = ox.NamedNode(iri)
     alternates = addresses.alternates(path)
     ek = f"{release.base}ontology#"
