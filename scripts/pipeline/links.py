@@ -107,9 +107,7 @@ def _check_evidence(
     identifier: URIRef,
 ) -> None:
     """Each evidence row of a link holds its identifier and names its entity."""
-    records = [
-        r for r in links.objects(st, _DERIVED) if (r, RDF.type, EK.EvidenceRecord) in links
-    ]
+    records = [r for r in links.objects(st, _DERIVED) if (r, RDF.type, EK.EvidenceRecord) in links]
     name = _label(described, subject)
     if not records:
         raise SourceError(
