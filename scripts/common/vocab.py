@@ -21,6 +21,7 @@ class EK(DefinedNamespace):
     Election: URIRef
     ElectionEvent: URIRef
     ElectionResult: URIRef
+    EvidenceRecord: URIRef
     Excerpt: URIRef
     Faction: URIRef
     GroupRepresentation: URIRef
@@ -64,9 +65,11 @@ class EK(DefinedNamespace):
     exactText: URIRef
     excerptOf: URIRef
     explosiveDevices: URIRef
+    file: URIRef
     followedBy: URIRef
     follows: URIRef
     group: URIRef
+    inDataset: URIRef
     independentListsContesting: URIRef
     infoboxKey: URIRef
     injuries: URIRef
@@ -78,6 +81,7 @@ class EK(DefinedNamespace):
     medium: URIRef
     mentionedIn: URIRef
     moreThan: URIRef
+    nameInEvidence: URIRef
     newContestant: URIRef
     officeHolderAfter: URIRef
     officeHolderBefore: URIRef
@@ -92,6 +96,7 @@ class EK(DefinedNamespace):
     recordMeasure: URIRef
     recordScope: URIRef
     retracts: URIRef
+    rowText: URIRef
     seatChange: URIRef
     seatsContested: URIRef
     seatsWon: URIRef

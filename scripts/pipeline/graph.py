@@ -110,7 +110,14 @@ def _neighbour_election(w: SourceWriter, record: ElectionRecord, year: Sourced[i
     )
     node = iris.election(name)
     ex = [w.excerpt(year.entry.span, EK.InfoboxLine, year.entry.key)]
-    w.fact(node, RDF.type, EK.LegislativeElection if record.legislature else EK.Election, ex)
+    same = "the line gives only a year; the neighbouring election is taken to be of this election's"
+    w.fact(
+        node,
+        RDF.type,
+        EK.LegislativeElection if record.legislature else EK.Election,
+        ex,
+        rule=f"{same} kind",
+    )
     w.fact(
         node,
         RDFS.label,
@@ -119,9 +126,15 @@ def _neighbour_election(w: SourceWriter, record: ElectionRecord, year: Sourced[i
         rule="the article's title with the year the infobox gives",
     )
     w.fact(node, EK.electionYear, Literal(str(year.value), datatype=XSD.gYear), ex)
-    w.fact(node, EK.country, iris.country(record.country.value), ex)
+    w.fact(node, EK.country, iris.country(record.country.value), ex, rule=f"{same} country")
     if record.legislature:
-        w.fact(node, EK.legislature, iris.legislature(record.legislature.value), ex)
+        w.fact(
+            node,
+            EK.legislature,
+            iris.legislature(record.legislature.value),
+            ex,
+            rule=f"{same} legislature",
+        )
     w.derived(node, ex)
     return node
 
