@@ -112,3 +112,9 @@ def rebase(iri: str, base: str) -> str:
     if base != CANONICAL_BASE and iri.startswith(CANONICAL_BASE):
         return base + iri[len(CANONICAL_BASE) :]
     return iri
+
+
+def evidence_record(dataset: URIRef, file: str, row: str) -> URIRef:
+    """A row of an evidence dataset's file: named by a hash of the file and the row, so it is stable."""
+    key = f"{file}\n{row}"
+    return URIRef(f"{dataset}/record-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]}")

@@ -22,6 +22,7 @@ class EK(DefinedNamespace):
     Election: URIRef
     ElectionEvent: URIRef
     ElectionResult: URIRef
+    EvidenceRecord: URIRef
     Excerpt: URIRef
     Faction: URIRef
     GeneralElection: URIRef
@@ -75,9 +76,11 @@ class EK(DefinedNamespace):
     exactText: URIRef
     excerptOf: URIRef
     explosiveDevices: URIRef
+    file: URIRef
     followedBy: URIRef
     follows: URIRef
     group: URIRef
+    inDataset: URIRef
     independentListsContesting: URIRef
     infoboxField: URIRef
     infoboxKey: URIRef
@@ -90,6 +93,7 @@ class EK(DefinedNamespace):
     medium: URIRef
     mentionedIn: URIRef
     moreThan: URIRef
+    nameInEvidence: URIRef
     newContestant: URIRef
     officeHolderAfter: URIRef
     officeHolderBefore: URIRef
@@ -110,6 +114,7 @@ class EK(DefinedNamespace):
     registeredVoters: URIRef
     retracts: URIRef
     roundNumber: URIRef
+    rowText: URIRef
     runningMate: URIRef
     seatChange: URIRef
     seatsContested: URIRef

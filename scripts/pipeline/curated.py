@@ -15,6 +15,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
+from election_kg.common import iris
 from election_kg.common.vocab import EK
 from election_kg.pipeline.article import Span
 from election_kg.pipeline.errors import SourceError
@@ -28,6 +29,50 @@ def load_curated(path: Path) -> Graph:
         raise SourceError(path, _line_of(exc), None, f"not valid Turtle: {exc}") from exc
 
 
+def evidence_of(source: Graph, node: Node, target: Graph, path: Path) -> list[URIRef]:
+    """The prov:wasDerivedFrom of `node` outside the article: datasets as they are, and each
+    [ a ek:EvidenceRecord ] (dataset, file, row) copied into `target` under a stable IRI."""
+    found: list[URIRef] = []
+    for evidence in sorted(source.objects(node, PROV.wasDerivedFrom), key=str):
+        if isinstance(evidence, URIRef):
+            found.append(evidence)
+            continue
+        dataset = source.value(evidence, EK.inDataset)
+        file, row = source.value(evidence, EK.file), source.value(evidence, EK.rowText)
+        if (
+            (evidence, RDF.type, EK.EvidenceRecord) not in source
+            or not isinstance(dataset, URIRef)
+            or file is None
+            or row is None
+        ):
+            raise SourceError(
+                path,
+                line_of(path, str(row or file or "")),
+                None,
+                f"evidence of {_name(node)} must be [ a ek:EvidenceRecord ; ek:inDataset D ; "
+                "ek:file F ; ek:rowText R ]",
+            )
+        record = iris.evidence_record(dataset, str(file), str(row))
+        for p, o in source.predicate_objects(evidence):
+            target.add((record, p, o))
+        found.append(record)
+    return found
+
+
+def line_of(path: Path, needle: str, after: int = 0) -> int | None:
+    """The first line of `path` (after line `after`) that holds `needle`, for error messages."""
+    if not needle:
+        return None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for number, line in enumerate(lines[after:], start=after + 1):
+        if needle in line:
+            return number
+    return None
+
+
 def _line_of(exc: Exception) -> int | None:
     match = re.search(r"line (\d+)", str(exc))
     return int(match.group(1)) if match else None
@@ -38,7 +83,9 @@ def add_curated(writer: SourceWriter, path: Path, ontology: Graph) -> None:
 
     Two forms: a subject with ek:quote (every triple of it comes from its quotes), and an
     rdf:Statement with ek:quote for a single triple about a subject whose facts come from
-    different sentences (such as the election itself).
+    different sentences (such as the election itself). A statement that its sentence does not
+    state outright (an identification) adds ek:derivationRule and prov:wasDerivedFrom
+    [ a ek:EvidenceRecord ] with the external row it rests on.
     """
     curated = load_curated(path)
     text = writer.article.text
@@ -62,6 +109,7 @@ def add_curated(writer: SourceWriter, path: Path, ontology: Graph) -> None:
         (writer.derived if types & fact_classes else writer.mention)(subject, excerpts)
 
     statements = set(curated.subjects(RDF.type, RDF.Statement))
+    records = set(curated.subjects(RDF.type, EK.EvidenceRecord))
     for st in sorted(
         statements,
         key=lambda n: tuple(
@@ -82,9 +130,18 @@ def add_curated(writer: SourceWriter, path: Path, ontology: Graph) -> None:
                 "a curated rdf:Statement needs an IRI rdf:subject and rdf:predicate and an rdf:object",
             )
         excerpts = excerpts_of(st)
-        writer.fact(s, p, o, excerpts, curated=True)
+        rule = curated.value(st, EK.derivationRule)
+        writer.fact(
+            s,
+            p,
+            o,
+            excerpts,
+            curated=True,
+            rule=str(rule) if rule is not None else None,
+            evidence=evidence_of(curated, st, writer.graph, path),
+        )
         provenance(s, excerpts)
-    for subject in sorted(set(curated.subjects()) - statements, key=str):
+    for subject in sorted(set(curated.subjects()) - statements - records, key=str):
         if isinstance(subject, BNode):
             raise SourceError(
                 path,

@@ -205,6 +205,9 @@ def _add_neighbours(e: _Election) -> None:
         e.w.fact(other, inverse, e.node, w_lines)
 
 
+SAME = "the line names only the neighbouring election; it is taken to be of this election's"
+
+
 def _neighbour(e: _Election, ref: Field | None, year_field: Field | None) -> URIRef | None:
     """The previous or next election: by its article title where the infobox gives one, else the
     title of this article with the year replaced. Without a year it cannot be identified: None
@@ -227,17 +230,20 @@ def _neighbour(e: _Election, ref: Field | None, year_field: Field | None) -> URI
         )
         rule = "the article's title with the year the infobox gives"
         cls = ELECTION_CLASS[e.record.kind]
+        kind_rule = f"{SAME} kind"
     else:
         cls = _class_of_title(title)
+        kind_rule = "the kind of election the neighbouring election's title names"
     node = iris.election(title)
     ex = e.lines(*sources)
-    e.w.fact(node, RDF.type, cls, ex)
+    e.w.fact(node, RDF.type, cls, ex, rule=kind_rule)
     e.w.fact(node, RDFS.label, Literal(title, lang="en"), ex, rule=rule)
     e.w.fact(node, EK.electionYear, Literal(str(year), datatype=XSD.gYear), ex)
-    e.w.fact(node, EK.country, iris.country(e.country), ex)
+    e.w.fact(node, EK.country, iris.country(e.country), ex, rule=f"{SAME} country")
     seats = e.record.fields.get("seats_for_election")
     if rule and seats is not None and isinstance(seats.value, SeatsContested) and seats.value.body:
-        e.w.fact(node, EK.legislature, iris.legislature(e.country, seats.value.body), ex)
+        legislature = iris.legislature(e.country, seats.value.body)
+        e.w.fact(node, EK.legislature, legislature, ex, rule=f"{SAME} legislature")
     e.w.derived(node, ex)
     return node
 

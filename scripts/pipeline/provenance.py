@@ -118,6 +118,7 @@ class SourceWriter:
         *,
         curated: bool = False,
         rule: str | None = None,
+        evidence: list[URIRef] | None = None,
     ) -> None:
         """Assert (s, p, o) and its reified statement with provenance."""
         g = self.graph
@@ -128,7 +129,7 @@ class SourceWriter:
         g.add((st, RDF.predicate, p))
         g.add((st, RDF.object, o))
         g.add((st, PROV.wasGeneratedBy, self._curation() if curated else self.reading))
-        for ex in excerpts:
+        for ex in [*excerpts, *(evidence or [])]:
             g.add((st, PROV.wasDerivedFrom, ex))
         if rule:
             g.add((st, EK.derivationRule, Literal(rule)))

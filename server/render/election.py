@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from election_kg.server.render import hemicycle, quantities
+from election_kg.server.render import charts, hemicycle, quantities
 from election_kg.server.render.model import (
     FOAF,
     LABEL,
@@ -67,7 +67,7 @@ class SummaryItem:
 
 @dataclass
 class ResultRow:
-    party: Value
+    party: Value  # the contestant: a party, list, alliance, candidate or the independents
     leader: Value | None
     share: Value | None
     seats: Value | None
@@ -75,6 +75,8 @@ class ResultRow:
     change: Value | None
     colour: str
     page: str
+    votes: Value | None = None
+    affiliation: list[Value] = field(default_factory=list)  # a candidate's party, running mate
 
     @staticmethod
     def number(value: Value | None) -> Decimal:
@@ -107,6 +109,7 @@ class Boycott:
 class ElectionPage:
     iri: str
     label: str
+    kind: str  # "Legislative election", "Presidential election"...: its most specific class's label
     iso_date: str | None
     label_sources: list[Source]
     summary: list[SummaryItem]
@@ -114,6 +117,8 @@ class ElectionPage:
     seats_total: int
     seats_contested: int | None
     hemicycle_svg: str
+    votes_svg: str  # a bar chart of votes (or shares) where the results give no seats
+    columns: set[str]  # the result columns some row fills: votes, share, seats, previous, change
     boycotts: list[Boycott]
     timeline: list[Event]
     undated: list[Event]
@@ -138,6 +143,19 @@ def build(triples: list[ox.Triple], base: str, iri: str) -> ElectionPage:
         if ResultRow.number(r.seats) > 0
     ]
     svg = hemicycle.svg(groups, title=f"Seats won in the {page.label(iri)}") if groups else ""
+    columns = {
+        name
+        for r in results
+        for name, v in (
+            ("votes", r.votes),
+            ("share", r.share),
+            ("seats", r.seats),
+            ("previous", r.previous),
+            ("change", r.change),
+        )
+        if v is not None
+    }
+    votes_svg = "" if groups else _votes_chart(results, page.label(iri))
     boycotts = [_boycott(page, p) for p in parts if ek + "BoycottCall" in index.types(p)]
     events = [_event(page, p) for p in parts if _is_event(index, p, ek)]
     timeline = sorted((e for e in events if e.iso_date), key=lambda e: (e.iso_date, e.title.text))
@@ -147,6 +165,7 @@ def build(triples: list[ox.Triple], base: str, iri: str) -> ElectionPage:
     return ElectionPage(
         iri,
         label_values[0].text if label_values else page.label(iri),
+        _kind(page, iri),
         index.literal(iri, ek + "electionDate"),
         [s for v in label_values for s in v.sources],
         summary,
@@ -154,6 +173,8 @@ def build(triples: list[ox.Triple], base: str, iri: str) -> ElectionPage:
         seats_total,
         int(contested) if contested else None,
         svg,
+        votes_svg,
+        columns,
         sorted(boycotts, key=lambda b: b.title.text),
         timeline,
         undated,
@@ -266,6 +287,12 @@ def _results(page: Page, iri: str, parts: list[str]) -> list[ResultRow]:
         change = page.first(result, ek + "seatChange")
         if change is not None:
             change.text = _signed(change.text.replace("-", "−"))
+        affiliation = [
+            v
+            for predicate in ("party", "alliance", "runningMate")
+            for v in page.values(result, ek + predicate)
+            if v.iri != party.iri
+        ]
         rows.append(
             ResultRow(
                 party,
@@ -276,6 +303,8 @@ def _results(page: Page, iri: str, parts: list[str]) -> list[ResultRow]:
                 change,
                 "",
                 page.href(result),
+                page.first(result, ek + "votes"),
+                affiliation,
             )
         )
     election_label = page.label(iri)
@@ -285,7 +314,14 @@ def _results(page: Page, iri: str, parts: list[str]) -> list[ResultRow]:
         )  # "Independents (2007 … election)"
         if row.share is not None:
             row.share.text = _percent(row.share.text)
-    rows.sort(key=lambda r: (-ResultRow.number(r.seats), -ResultRow.number(r.share), r.party.text))
+    rows.sort(
+        key=lambda r: (
+            -ResultRow.number(r.seats),
+            -ResultRow.number(r.votes),
+            -ResultRow.number(r.share),
+            r.party.text,
+        )
+    )
     colours = iter(PALETTE)
     for row in rows:
         independent = ek + "IndependentCandidates" in index.types(row.party.iri or "")
@@ -294,6 +330,36 @@ def _results(page: Page, iri: str, parts: list[str]) -> list[ResultRow]:
         else:
             row.colour = INDEPENDENT_COLOUR if independent else next(colours, INDEPENDENT_COLOUR)
     return rows
+
+
+def _kind(page: Page, iri: str) -> str:
+    """The label of the election's most specific class of ours ("Election" when it has no other)."""
+    ek = f"{page.base}ontology#"
+    labels = [
+        label
+        for t in page.index.types(iri)
+        if t.startswith(ek) and t != ek + "Election"
+        for label in [page.index.literal(t, LABEL)]
+        if label
+    ]
+    return min(labels, default="election").capitalize()
+
+
+def _votes_chart(results: list[ResultRow], label: str) -> str:
+    """Votes per contestant (shares where no votes are given), largest first: a presidential race."""
+    measure = "votes" if any(r.votes for r in results) else "share"
+    bars = [
+        charts.Bar(
+            r.party.text,
+            ResultRow.number(getattr(r, measure)),
+            f"{ResultRow.number(r.votes):,}" if measure == "votes" else f"{r.share.text}%",
+            r.party.href,
+        )
+        for r in results
+        if getattr(r, measure) is not None
+    ]
+    title = f"{'Votes' if measure == 'votes' else 'Vote share'} by contestant in the {label}"
+    return charts.horizontal(bars, title)
 
 
 def _facts(page: Page, subject: str, skip: set[str]) -> list[SummaryItem]:

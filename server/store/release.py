@@ -6,6 +6,7 @@ loaded once per worker and never changes; a new build is a new release (new data
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -52,6 +53,22 @@ class Release:
     def file(self, name: str) -> Path:
         return self.folder / name
 
+    @functools.cached_property
+    def redirects(self) -> dict[str, str]:
+        """Moved IRIs, old path -> new path under `id/` (REDIRECTS, published by the build): each
+        IRI a release once published keeps resolving, with a 301 to where it lives now."""
+        path = self.folder / REDIRECTS
+        if not path.exists():
+            return {}
+        moved = {}
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:  # after the header: old, new
+            old, _, new = line.partition("\t")
+            if old and new:
+                moved[old.strip()] = new.strip()
+        return moved
+
+
+REDIRECTS = "redirects.tsv"
 
 VERIFIED = (
     "ELECTION_KG_VERIFIED_RELEASE"  # set by `serve` once it has checked every file of a release

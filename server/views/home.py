@@ -20,21 +20,32 @@ def layout() -> dict[str, Any]:
 
 @blueprint.get("/")
 def home() -> str:
+    """The elections by country (countries in alphabetical order), newest first within each."""
     release = get_release()
-    elections = []
+    countries: dict[str, dict[str, Any]] = {}
     for row in stored_queries.select(release, "elections"):
-        elections.append(
+        country = row["country"].value if "country" in row else ""
+        group = countries.setdefault(
+            country,
+            {
+                "label": row["countryLabel"].value
+                if "countryLabel" in row
+                else "Country not stated",
+                "href": addresses.href(release.base, country) if country else None,
+                "elections": [],
+            },
+        )
+        group["elections"].append(
             {
                 "label": row["label"].value,
                 "href": addresses.href(release.base, row["election"].value),
                 "when": row["date"].value
                 if "date" in row
                 else (row["year"].value if "year" in row else ""),
-                "country": row["countryLabel"].value if "countryLabel" in row else "",
                 "legislature": row["legislatureLabel"].value if "legislatureLabel" in row else "",
                 "results": int(row["results"].value),
             }
         )
     return render_template(
-        "home.html", elections=elections, triples=release.manifest.get("triples")
+        "home.html", countries=list(countries.values()), triples=release.manifest.get("triples")
     )

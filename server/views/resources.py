@@ -8,6 +8,7 @@ so with `Vary: Accept`), the others do not. Unknown IRIs get a 404 in the format
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request
@@ -16,8 +17,8 @@ from election_kg.common import formats
 from election_kg.common.prefixes import with_vocabulary as prefixes
 from election_kg.server.http import addresses, errors, negotiation
 from election_kg.server.render import election as election_page
+from election_kg.server.render import record, schema_org
 from election_kg.server.render import resource as resource_page
-from election_kg.server.render import schema_org
 from election_kg.server.store import stored_queries
 from election_kg.server.store.release import Release, get_release
 
@@ -53,10 +54,22 @@ def _format_for(media_type: str) -> formats.RdfFormat | None:
     return next((f for f in addresses.DATA_FORMATS if f.media_type == media_type), None)
 
 
+def _moved(release: Release, path: str, url_for_path: Callable[[str], str]) -> Response | None:
+    """A 301 to where a once-published IRI lives now (same kind of URL), or None."""
+    new = release.redirects.get(path)
+    if new is None:
+        return None
+    response = redirect(url_for_path(new), 301)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @blueprint.get("/id/<path:path>")
 def dereference(path: str) -> Response:
     release = get_release()
     iri = addresses.resource_iri(release.base, path)
+    if not _known(release, iri) and (moved := _moved(release, path, lambda p: f"/id/{p}")):
+        return moved
     chosen = negotiation.choose(request.headers.get("Accept"), ID_OFFERS)
     if chosen is None:
         raise errors.not_acceptable(ID_OFFERS)
@@ -87,7 +100,8 @@ def data(file: str) -> Response:
         )
     iri = addresses.resource_iri(release.base, path)
     if not _known(release, iri):
-        return not_found_data(iri, rdf_format)
+        moved = _moved(release, path, lambda p: addresses.data_url(p, rdf_format.extension))
+        return moved or not_found_data(iri, rdf_format)
     triples = stored_queries.construct(release, "describe", resource=ox.NamedNode(iri))
     body = ox.serialize(
         triples, format=OX_FORMATS[rdf_format.extension], prefixes=prefixes(release.base)
@@ -103,7 +117,7 @@ def page(path: str) -> Response:
     release = get_release()
     iri = addresses.resource_iri(release.base, path)
     if not _known(release, iri):
-        return not_found_page(iri)
+        return _moved(release, path, addresses.page_url) or not_found_page(iri)
     resource = ox.NamedNode(iri)
     alternates = addresses.alternates(path)
     ek = f"{release.base}ontology#"
@@ -129,6 +143,12 @@ def page(path: str) -> Response:
             iri=iri,
             alternates=alternates[1:],
             jsonld=schema_org.for_resource(view, request.base_url, ek),
+            history=record.record(
+                stored_queries.select(release, "results_of", who=resource), release.base, view.label
+            ),
+            elections=record.elections(
+                stored_queries.select(release, "country_elections", country=resource), release.base
+            ),
         )
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = addresses.link_header(alternates[1:])

@@ -55,6 +55,7 @@ def _fact_triples(graph: Graph):
         EK.InfoboxLine,
         EK.ProseExcerpt,
         EK.SourceDocument,
+        EK.EvidenceRecord,  # rows of link and identification evidence: provenance themselves
         PROV.Activity,
         PROV.SoftwareAgent,
         PROV.Agent,

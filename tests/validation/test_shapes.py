@@ -229,8 +229,11 @@ def test_every_constraint_has_a_message_and_a_severity(shapes):
             assert isinstance(message, Literal) and message.language == "en", shape
 
 
-def test_only_the_boycott_rule_warns_and_only_the_unlisted_share_informs(shapes):
-    assert set(shapes.subjects(SH.severity, SH.Warning)) == {SHAPE["boycott-and-seats"]}
+def test_only_the_boycott_and_support_rules_warn_and_only_the_unlisted_share_informs(shapes):
+    assert set(shapes.subjects(SH.severity, SH.Warning)) == {
+        SHAPE["boycott-and-seats"],
+        SHAPE["supported-object"],
+    }
     assert set(shapes.subjects(SH.severity, SH.Info)) == {SHAPE["unlisted-vote-share"]}
 
 
