@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph
 
 from tests.support.live import LiveServer, serving
-from tests.support.project import Built, copy_project, run_cli
+from tests.support.project import SEED_SOURCE, Built, copy_project, run_cli
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +26,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="session")
 def graph(built: Built) -> Graph:
     return built.graph()
+
+
+@pytest.fixture(scope="session")
+def seed_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The seed article alone (with its curated facts and links), built through the real CLI: for
+    tests whose expectations are the seed's own (its findings, its counts)."""
+    root = copy_project(tmp_path_factory.mktemp("seed"), [SEED_SOURCE])
+    result = run_cli("build", "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    return Built(root)
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_built: Built) -> Graph:
+    return seed_built.graph()
 
 
 @pytest.fixture(scope="session", params=["embedded", "remote"])

@@ -25,6 +25,8 @@ def build(settings: BuildSettings, log: Any = print) -> dict[str, Any]:
     offline.configure()  # rdflib's SPARQL (the SHACL gate's) never loads FROM graphs in a build
     built = assemble(settings)
     extra = {"ontology.ttl": settings.ontology.read_text(encoding="utf-8")}
+    if (moved := settings.root / "data" / "redirects.tsv").exists():  # moved IRIs: the 301s
+        extra["redirects.tsv"] = moved.read_text(encoding="utf-8")
     if settings.validate:
         extra.update(gate(built, settings, log))
     published = rebased(built, settings.base)

@@ -66,7 +66,9 @@ def _key(predicate: str, vocab: str) -> str:
     if predicate in FRIENDLY:
         return FRIENDLY[predicate]
     if predicate.startswith(vocab):
-        return predicate[len(vocab) :]
+        local = predicate[len(vocab) :]
+        # ek:startDate (an election's first voting day) is not schema:startDate (an event's).
+        return _prefixed(predicate, vocab) if local in FRIENDLY.values() else local
     return _prefixed(predicate, vocab)
 
 

@@ -8,7 +8,7 @@ import os
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from tests.support.project import copy_project, run_cli
+from tests.support.project import SEED_SOURCE, copy_project, run_cli
 
 FORMATS = {"election-kg.ttl": "turtle", "election-kg.nt": "nt", "election-kg.jsonld": "json-ld"}
 
@@ -27,10 +27,14 @@ def test_quads_have_one_named_graph_per_source_and_the_union_is_the_dump(built):
     trig = Dataset()
     trig.parse(built.dist / "election-kg.trig", format="trig")
     names = sorted(str(g.identifier) for g in ds.graphs() if len(g))
-    assert names == [
-        "http://127.0.0.1:5000/graph/2007-algerian-parliamentary-election",
-        "http://127.0.0.1:5000/graph/links",
-    ]
+    articles = sorted((built.root / "data" / "sources").glob("*.txt"))
+    assert len(articles) == 16
+    assert names == sorted(
+        [
+            *("http://127.0.0.1:5000/graph/" + a.stem.lower().replace("_", "-") for a in articles),
+            "http://127.0.0.1:5000/graph/links",
+        ]
+    )
     union = Graph()
     for g in ds.graphs():
         union += g
@@ -65,13 +69,13 @@ def test_jsonld_reads_as_plain_json_and_embeds_the_published_context(built):
     context = json.loads((built.dist / "context.jsonld").read_text())
     assert doc["@context"] == context["@context"]
     nodes = {node["@id"]: node for node in doc["@graph"]}
-    party = nodes["id/party/workers-party"]
+    party = nodes["id/party/algeria/workers-party"]
     assert party["label"] == "Workers' Party" and party["@type"] == ["PoliticalParty"]
     result = nodes["id/election/2007-algerian-parliamentary-election/result-workers-party"]
     assert (
         result["seatsWon"] == 26
         and result["voteShare"] == "5.09"
-        and result["contestant"] == "id/party/workers-party"
+        and result["contestant"] == "id/party/algeria/workers-party"
     )
     assert "http" not in " ".join(
         k for node in doc["@graph"] for k in node
@@ -89,12 +93,12 @@ def test_same_input_gives_byte_identical_output(built, tmp_path):
 
 
 def test_base_iri_is_configurable(tmp_path):
-    root = copy_project(tmp_path)
+    root = copy_project(tmp_path, [SEED_SOURCE])
     result = run_cli("build", "--root", str(root), "--base", "https://elections.example.org/")
     assert result.returncode == 0, result.stderr
     text = (root / "data" / "dist" / "election-kg.nt").read_text()
     assert "http://127.0.0.1:5000/" not in text
-    assert "<https://elections.example.org/id/party/national-liberation-front>" in text
+    assert "<https://elections.example.org/id/party/algeria/national-liberation-front>" in text
     assert (
         json.loads((root / "data" / "dist" / "manifest.json").read_text())["base"]
         == "https://elections.example.org/"
@@ -104,3 +108,15 @@ def test_base_iri_is_configurable(tmp_path):
 def test_dist_is_swapped_in_whole(built):
     assert os.path.islink(built.dist)
     assert not any(p.name.startswith("tmp") for p in (built.root / "data" / ".builds").iterdir())
+
+
+def test_the_moved_iris_are_published_for_the_server(built):
+    """data/redirects.tsv (old IRI path -> new) is published as it is, so old IRIs answer 301."""
+    manifest = json.loads((built.dist / "manifest.json").read_text())
+    assert "redirects.tsv" in {entry["file"] for entry in manifest["files"]}
+    published = (built.dist / "redirects.tsv").read_text(encoding="utf-8")
+    assert published == (built.root / "data" / "redirects.tsv").read_text(encoding="utf-8")
+    assert (
+        "id/party/national-liberation-front\tid/party/algeria/national-liberation-front\n"
+        in published
+    )

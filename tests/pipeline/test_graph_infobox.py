@@ -68,7 +68,7 @@ def test_result_row(graph, n, label, leader, share, seats, previous):
 def test_there_are_24_results_and_seats_sum_to_389(graph):
     [row] = rows(
         graph,
-        "SELECT (COUNT(?r) AS ?n) (SUM(?s) AS ?seats) WHERE { ?r a ek:ElectionResult ; ek:seatsWon ?s }",
+        "SELECT (COUNT(?r) AS ?n) (SUM(?s) AS ?seats) WHERE { ?r a ek:ElectionResult ; ek:seatsWon ?s ; ek:election election:2007-algerian-parliamentary-election }",
     )
     assert (row["n"], row["seats"]) == (24, 389)
 
@@ -137,13 +137,13 @@ def test_prime_minister_before_and_after_with_party(graph):
         {
             "when": "after",
             "name": "Abdelaziz Belkhadem",
-            "party": "http://127.0.0.1:5000/id/party/national-liberation-front",
+            "party": "http://127.0.0.1:5000/id/party/algeria/national-liberation-front",
             "post": "Prime Minister",
         },
         {
             "when": "before",
             "name": "Abdelaziz Belkhadem",
-            "party": "http://127.0.0.1:5000/id/party/national-liberation-front",
+            "party": "http://127.0.0.1:5000/id/party/algeria/national-liberation-front",
             "post": "Prime Minister",
         },
     ]
@@ -171,6 +171,6 @@ def test_labels_drop_the_disambiguation_but_keep_the_wikipedia_page(graph):
 def test_one_leader_per_party_as_a_person(graph):
     found = rows(
         graph,
-        "SELECT ?person WHERE { ?l a ek:Leadership ; org:member ?person . ?person a person:Person }",
+        "SELECT ?person WHERE { ?l a ek:Leadership ; org:member ?person ; ek:election election:2007-algerian-parliamentary-election . ?person a person:Person }",
     )
     assert len(found) == 7

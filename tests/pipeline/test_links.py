@@ -14,30 +14,30 @@ LINKS = Path(__file__).resolve().parents[2] / "data" / "links" / "accepted.ttl"
 # From shared/reference/wikidata-links.md: the only identifiers the project may publish.
 WIKIDATA = {
     "country/algeria": "Q262",
-    "legislature/peoples-national-assembly": "Q633590",
+    "legislature/algeria/peoples-national-assembly": "Q633590",
     "election/2007-algerian-parliamentary-election": "Q1500016",
     "election/2002-algerian-parliamentary-election": "Q3586958",
     "election/2012-algerian-parliamentary-election": "Q1340896",
-    "party/national-liberation-front": "Q204543",
-    "party/national-rally-for-democracy": "Q840321",
-    "party/movement-of-society-for-peace": "Q1889454",
-    "party/workers-party": "Q627196",
-    "party/algerian-national-front": "Q912180",
-    "party/islamic-renaissance-movement": "Q1790632",
-    "party/rally-for-culture-and-democracy": "Q1627773",
-    "party/movement-for-national-reform": "Q852320",
-    "party/socialist-forces-front": "Q605960",
-    "party/islamic-salvation-front": "Q734545",
-    "party/party-of-algerian-renewal": "Q3366402",
-    "party/ahd-54": "Q400152",
-    "party/national-republican-alliance": "Q2838210",
-    "party/national-party-for-solidarity-and-development": "Q6974807",
-    "party/el-infitah-movement": "Q5350660",
-    "party/republican-patriotic-rally": "Q7314690",
-    "party/algerian-rally": "Q4724078",
-    "party/national-movement-of-hope": "Q6974415",
-    "person/louisa-hanoune": "Q269903",
-    "person/ali-fawzi-rebaine": "Q2836221",
+    "party/algeria/national-liberation-front": "Q204543",
+    "party/algeria/national-rally-for-democracy": "Q840321",
+    "party/algeria/movement-of-society-for-peace": "Q1889454",
+    "party/algeria/workers-party": "Q627196",
+    "party/algeria/algerian-national-front": "Q912180",
+    "party/algeria/islamic-renaissance-movement": "Q1790632",
+    "party/algeria/rally-for-culture-and-democracy": "Q1627773",
+    "party/algeria/movement-for-national-reform": "Q852320",
+    "party/algeria/socialist-forces-front": "Q605960",
+    "party/algeria/islamic-salvation-front": "Q734545",
+    "party/algeria/party-of-algerian-renewal": "Q3366402",
+    "party/algeria/ahd-54": "Q400152",
+    "party/algeria/national-republican-alliance": "Q2838210",
+    "party/algeria/national-party-for-solidarity-and-development": "Q6974807",
+    "party/algeria/el-infitah-movement": "Q5350660",
+    "party/algeria/republican-patriotic-rally": "Q7314690",
+    "party/algeria/algerian-rally": "Q4724078",
+    "party/algeria/national-movement-of-hope": "Q6974415",
+    "person/algeria/louisa-hanoune": "Q269903",
+    "person/algeria/ali-fawzi-rebaine": "Q2836221",
 }
 PARTY_FACTS = {
     "national-liberation-front": 4111,
@@ -66,7 +66,8 @@ def test_same_as_links_are_exactly_the_evidenced_wikidata_items(graph):
 def test_party_facts_records_are_exact_matches_never_same_as(graph):
     found = rows(graph, "SELECT ?s ?o WHERE { ?s skos:exactMatch ?o }")
     party_facts = {
-        r["s"][len(ID + "party/") :]: int(r["o"].rstrip("/").rsplit("/", 1)[-1]) for r in found
+        r["s"][len(ID + "party/algeria/") :]: int(r["o"].rstrip("/").rsplit("/", 1)[-1])
+        for r in found
     }
     assert party_facts == PARTY_FACTS
     assert not ask(graph, 'ASK { ?s owl:sameAs ?o FILTER(CONTAINS(STR(?o), "partyfacts")) }')
@@ -75,8 +76,8 @@ def test_party_facts_records_are_exact_matches_never_same_as(graph):
 def test_the_party_of_algerian_renewal_has_its_identifiers_and_the_progressive_republican_party_none(
     graph,
 ):
-    pra = "<http://127.0.0.1:5000/id/party/party-of-algerian-renewal>"
-    prp = "<http://127.0.0.1:5000/id/party/progressive-republican-party>"
+    pra = "<http://127.0.0.1:5000/id/party/algeria/party-of-algerian-renewal>"
+    prp = "<http://127.0.0.1:5000/id/party/algeria/progressive-republican-party>"
     assert ask(graph, f"ASK {{ {pra} owl:sameAs <http://www.wikidata.org/entity/Q3366402> }}")
     assert ask(
         graph,

@@ -15,6 +15,7 @@ FREEDONIA = "<http://127.0.0.1:5000/id/election/2011-freedonian-parliamentary-el
 def many(tmp_path_factory):
     sources = [
         ROOT / "data" / "sources" / "2007_Algerian_parliamentary_election.txt",
+        ROOT / "data" / "sources" / "2009_Algerian_presidential_election.txt",
         *sorted(ARTICLES.glob("*.txt")),
     ]
     root = copy_project(tmp_path_factory.mktemp("many"), sources)
@@ -34,12 +35,42 @@ def test_a_party_in_two_articles_has_one_iri(many):
     ]
 
 
-def test_a_person_in_two_articles_has_one_iri(many):
+def test_a_person_in_two_articles_of_one_country_has_one_iri(many):
+    """Louisa Hanoune leads the Workers' Party in 2007 and is its candidate in 2009: one node."""
     found = rows(
         many,
-        "SELECT ?e WHERE { ?l a ek:Leadership ; org:member pers:louisa-hanoune ; ek:election ?e }",
+        """SELECT ?e WHERE {
+             { ?l a ek:Leadership ; org:member pers:louisa-hanoune ; ek:election ?e }
+             UNION { ?r a ek:ElectionResult ; ek:candidate pers:louisa-hanoune ; ek:election ?e }
+           } ORDER BY ?e""",
     )
-    assert len(found) == 2
+    assert [r["e"].rsplit("/", 1)[-1] for r in found] == [
+        "2007-algerian-parliamentary-election",
+        "2009-algerian-presidential-election",
+    ]
+
+
+def test_namesakes_in_two_countries_are_two_nodes(many):
+    """Freedonia's Louisa Hanoune shares only a name with Algeria's: nothing joins them."""
+    found = rows(
+        many,
+        """SELECT ?p ?e WHERE { ?l a ek:Leadership ; org:member ?p ; ek:election ?e .
+                                 ?p rdfs:label "Louisa Hanoune"@en } ORDER BY ?p""",
+    )
+    assert [(r["p"], r["e"].rsplit("/", 1)[-1]) for r in found] == [
+        (
+            "http://127.0.0.1:5000/id/person/algeria/louisa-hanoune",
+            "2007-algerian-parliamentary-election",
+        ),
+        (
+            "http://127.0.0.1:5000/id/person/freedonia/louisa-hanoune",
+            "2011-freedonian-parliamentary-election",
+        ),
+    ]
+    assert not ask(
+        many,
+        "ASK { pers:louisa-hanoune ?p <http://127.0.0.1:5000/id/person/freedonia/louisa-hanoune> }",
+    )
 
 
 def test_decimal_comma_and_turnout_arrow(many):
@@ -83,7 +114,7 @@ def test_unicode_names_keep_their_letters(many):
         "SELECT ?p ?name WHERE { ?l a ek:Leadership ; org:member ?p . ?p rdfs:label ?name FILTER(STRSTARTS(?name, 'Zo')) }",
     )
     assert row["name"] == "Zoë Ærøskøbing"
-    assert row["p"] == "http://127.0.0.1:5000/id/person/zoe-ærøskøbing"
+    assert row["p"] == "http://127.0.0.1:5000/id/person/freedonia/zoe-ærøskøbing"
     assert ask(
         many,
         "ASK { ?p a ek:PoliticalParty ; rdfs:label 'Union of Şahin'@en ; ek:articleTitle 'Union of Şahin (Freedonia)' }",
@@ -92,8 +123,15 @@ def test_unicode_names_keep_their_letters(many):
 
 def test_article_without_legislature_or_turnout(many):
     testland = "<http://127.0.0.1:5000/id/election/2002-testland-general-election>"
-    assert ask(many, f"ASK {{ {testland} a ek:Election ; ek:seatsContested 10 }}")
-    assert not ask(many, f"ASK {{ {testland} a ek:LegislativeElection }}")
+    # No `Type` and no telling title word: its seat keys say it elected an assembly, and the
+    # type statement says so in its derivation rule.
+    assert ask(many, f"ASK {{ {testland} a ek:LegislativeElection ; ek:seatsContested 10 }}")
+    assert ask(
+        many,
+        f"""ASK {{ ?st rdf:subject {testland} ; rdf:predicate rdf:type ;
+                   rdf:object ek:LegislativeElection ; ek:derivationRule ?rule }}""",
+    )
+    assert not ask(many, f"ASK {{ {testland} ek:legislature ?l }}")
     assert not ask(many, f"ASK {{ {testland} ek:turnout ?t }}")
 
 

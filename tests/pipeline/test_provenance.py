@@ -14,29 +14,47 @@ from tests.support.sparql import ask, rows
 SEED = ROOT / "data" / "sources" / "2007_Algerian_parliamentary_election.txt"
 
 
+SOURCES = {
+    "http://127.0.0.1:5000/id/source/" + path.stem.lower().replace("_", "-"): path
+    for path in sorted((ROOT / "data" / "sources").glob("*.txt"))
+}
+
+
 def test_every_excerpt_text_is_in_the_source_at_its_offsets(graph):
-    text = SEED.read_text(encoding="utf-8")
+    texts = {iri: path.read_text(encoding="utf-8") for iri, path in SOURCES.items()}
     excerpts = rows(
         graph,
-        """SELECT ?x ?text ?start ?end ?line WHERE { ?x ek:exactText ?text ; ek:startOffset ?start ;
+        """SELECT ?x ?text ?start ?end ?line ?src WHERE { ?x ek:exactText ?text ; ek:startOffset ?start ;
                                   ek:endOffset ?end ; ek:lineNumber ?line ; ek:excerptOf ?src }""",
     )
-    assert len(excerpts) > 100
+    assert len([ex for ex in excerpts if SOURCES[ex["src"]] == SEED]) > 100
+    assert {ex["src"] for ex in excerpts} == set(SOURCES)
     for ex in excerpts:
+        text = texts[ex["src"]]
         assert text[ex["start"] : ex["end"]] == ex["text"], ex["x"]
         assert text.count("\n", 0, ex["start"]) + 1 == ex["line"]
 
 
 def test_source_node_has_title_url_and_sha256(graph):
-    [row] = rows(
+    found = rows(
         graph,
-        "SELECT ?title ?url ?sha WHERE { ?s a ek:SourceDocument ; rdfs:label ?title ; schema:url ?url ; ek:sha256 ?sha }",
+        "SELECT ?s ?title ?url ?sha WHERE { ?s a ek:SourceDocument ; rdfs:label ?title ; schema:url ?url ; ek:sha256 ?sha }",
     )
-    assert row == {
-        "title": "2007 Algerian parliamentary election",
-        "url": "https://en.wikipedia.org/wiki/2007_Algerian_parliamentary_election",
-        "sha": hashlib.sha256(SEED.read_bytes()).hexdigest(),
-    }
+    assert {row["s"] for row in found} == set(SOURCES)
+    for row in found:
+        path = SOURCES[row["s"]]
+        title = read_article(path).title
+        assert row == {
+            "s": row["s"],
+            "title": title,
+            "url": "https://en.wikipedia.org/wiki/" + title.replace(" ", "_"),
+            "sha": hashlib.sha256(path.read_bytes()).hexdigest(),
+        }
+    [seed] = [row for row in found if SOURCES[row["s"]] == SEED]
+    assert (seed["title"], seed["url"]) == (
+        "2007 Algerian parliamentary election",
+        "https://en.wikipedia.org/wiki/2007_Algerian_parliamentary_election",
+    )
 
 
 def _fact_triples(graph: Graph):

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 CLI = [sys.executable, "-m", "election_kg"]
 SEED_ELECTION = "http://127.0.0.1:5000/id/election/2007-algerian-parliamentary-election"
 FIXTURES = ROOT / "tests" / "fixtures"
+SEED_SOURCE = ROOT / "data" / "sources" / "2007_Algerian_parliamentary_election.txt"
 
 
 def copy_project(target: Path, sources: list[Path] | None = None) -> Path:
@@ -23,6 +24,7 @@ def copy_project(target: Path, sources: list[Path] | None = None) -> Path:
         shutil.copytree(ROOT / name, target / name)
     for name in ("curated", "links", "queries"):
         shutil.copytree(ROOT / "data" / name, target / "data" / name)
+    shutil.copy(ROOT / "data" / "redirects.tsv", target / "data" / "redirects.tsv")
     (target / "data" / "sources").mkdir(parents=True)
     for src in (
         sources if sources is not None else sorted((ROOT / "data" / "sources").glob("*.txt"))
