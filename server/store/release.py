@@ -62,9 +62,9 @@ class Release:
             return {}
         moved = {}
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:  # after the header: old, new
-            old, _, new = line.partition("\t")
-            if old and new:
-                moved[old.strip()] = new.strip()
+            old, _, new = (part.strip().removeprefix("id/") for part in line.partition("\t"))
+            if old and new:  # keyed like the routes' paths: "party/x" -> "party/algeria/x"
+                moved[old] = new
         return moved
 
 

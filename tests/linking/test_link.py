@@ -58,13 +58,13 @@ def candidates(linked: dict, entity: str) -> list[dict[str, str]]:
 @pytest.mark.parametrize(
     ("entity", "expected"),
     [
-        ("party/workers-party", "Q627196"),
-        ("party/national-liberation-front", "Q204543"),
-        ("party/islamic-renaissance-movement", "Q1790632"),
-        ("party/national-republican-alliance", "Q2838210"),
-        ("person/louisa-hanoune", "Q269903"),
+        ("party/algeria/workers-party", "Q627196"),
+        ("party/algeria/national-liberation-front", "Q204543"),
+        ("party/algeria/islamic-renaissance-movement", "Q1790632"),
+        ("party/algeria/national-republican-alliance", "Q2838210"),
+        ("person/algeria/louisa-hanoune", "Q269903"),
         ("country/algeria", "Q262"),
-        ("legislature/peoples-national-assembly", "Q633590"),
+        ("legislature/algeria/peoples-national-assembly", "Q633590"),
         ("election/2007-algerian-parliamentary-election", "Q1500016"),
     ],
 )
@@ -78,14 +78,18 @@ def test_the_evidenced_item_is_the_best_candidate(linked, entity, expected):
 @pytest.mark.parametrize(
     ("entity", "decoy", "most"),
     [
-        ("party/workers-party", "Q99000002", 60),  # same label, Brazil
+        ("party/algeria/workers-party", "Q99000002", 60),  # same label, Brazil
         (
-            "party/workers-party",
+            "party/algeria/workers-party",
             "Q99000003",
             55,
         ),  # normalised label, a communist party (P279 political party), Brazil
-        ("party/national-liberation-front", "Q99000001", 60),  # same label and alias, Tunisia
-        ("person/louisa-hanoune", "Q99000011", 60),  # namesake of another country
+        (
+            "party/algeria/national-liberation-front",
+            "Q99000001",
+            60,
+        ),  # same label and alias, Tunisia
+        ("person/algeria/louisa-hanoune", "Q99000011", 60),  # namesake of another country
         ("place/algiers", "Q99000021", 50),  # a province with the alias "Algiers"
     ],
 )
@@ -106,7 +110,7 @@ def test_decoys_without_a_name_match_or_of_another_kind_are_not_proposed(linked)
 
 
 def test_evidence_says_why(linked):
-    best, brazil = candidates(linked, "party/workers-party")[:2]
+    best, brazil = candidates(linked, "party/algeria/workers-party")[:2]
     assert "label “Workers' Party” is our label" in best["evidence"]
     assert (
         "political party (Q7278)" in best["evidence"]
@@ -114,30 +118,32 @@ def test_evidence_says_why(linked):
     )
     assert "Brazil (Q99000901), not Algeria (Q262)" in brazil["evidence"]
     communist = next(
-        r for r in candidates(linked, "party/workers-party") if r["candidate"] == "Q99000003"
+        r
+        for r in candidates(linked, "party/algeria/workers-party")
+        if r["candidate"] == "Q99000003"
     )
     assert (
         "instance of communist party (Q99000951), a subclass of political party (Q7278)"
         in communist["evidence"]
     )
-    fln = candidates(linked, "party/islamic-renaissance-movement")[0]
+    fln = candidates(linked, "party/algeria/islamic-renaissance-movement")[0]
     assert "alias “Islamic Renaissance Movement”" in fln["evidence"]
 
 
 def test_unlinked_entities_get_candidates_to_review_and_the_rest_say_none(linked):
-    ouyahia = candidates(linked, "person/ahmed-ouyahia")
+    ouyahia = candidates(linked, "person/algeria/ahmed-ouyahia")
     assert (
         ouyahia[0]["candidate"] == "Q99000010"
         and ouyahia[0]["status"] == "review"
         and ouyahia[0]["accepted"] == ""
     )
-    none = [r for r in linked["rows"] if r["entity"] == ID + "person/said-sadi"]
+    none = [r for r in linked["rows"] if r["entity"] == ID + "person/algeria/said-sadi"]
     assert [r["status"] for r in none] == ["none"]
     assert "for review" in linked["stdout"] and "Ahmed Ouyahia -> Q99000010" in linked["stdout"]
 
 
 def test_accepted_links_are_shown_as_such(linked):
-    workers = candidates(linked, "party/workers-party")
+    workers = candidates(linked, "party/algeria/workers-party")
     assert {r["accepted"] for r in workers} == {"Q627196"}
     assert "accepted links that are the best candidate: 25 of 25" in linked["stdout"]
 

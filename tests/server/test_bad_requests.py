@@ -18,8 +18,8 @@ from tests.support.project import ROOT
 ROUTES = [
     "/sparql?query=ASK%7B%7D",
     "/",
-    "/id/party/workers-party",
-    "/page/party/workers-party",
+    "/id/party/algeria/workers-party",
+    "/page/party/algeria/workers-party",
     "/download",
     "/dataset",
     "/ontology",
@@ -73,7 +73,7 @@ def test_malformed_accept_headers_are_never_a_server_error(url, accept):
         ("/sparql?query=ASK%7B%7D&format=excel", "unknown format"),
         ("/download?format=exe", "unknown format"),
         ("/dataset?format=%ff", "unknown format"),
-        ("/data/party/workers-party.exe", ""),
+        ("/data/party/algeria/workers-party.exe", ""),
         ("/download.xml", ""),
     ],
 )

@@ -134,7 +134,7 @@ def test_pages_embed_schema_org_and_list_alternates(url, election):
         "application/n-triples",
         "application/rdf+xml",
     }
-    person = requests.get(url + "/page/person/louisa-hanoune", timeout=30).text
+    person = requests.get(url + "/page/person/algeria/louisa-hanoune", timeout=30).text
     assert (
         json.loads(
             re.search(r'<script type="application/ld\+json">(.*?)</script>', person, re.S).group(1)
@@ -146,9 +146,9 @@ def test_pages_embed_schema_org_and_list_alternates(url, election):
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("party/workers-party", ["Workers' Party", "contestant", "wd:Q627196"]),
-        ("person/louisa-hanoune", ["Louisa Hanoune", "wd:Q269903"]),
-        ("organisation/rachad", ["Rachad", "newly formed organisation"]),
+        ("party/algeria/workers-party", ["Workers' Party", "contestant", "wd:Q627196"]),
+        ("person/algeria/louisa-hanoune", ["Louisa Hanoune", "wd:Q269903"]),
+        ("organisation/algeria/rachad", ["Rachad", "newly formed organisation"]),
         (
             "election/2007-algerian-parliamentary-election/constantine-bombings",
             ["Bombings in Constantine", "16 May 2007", "Constantine"],
@@ -186,7 +186,8 @@ def test_values_are_escaped(url, election):
 
 
 @pytest.mark.parametrize(
-    "path", [ELECTION, "/page/party/workers-party", "/ontology", "/search?q=front", "/", "/sparql"]
+    "path",
+    [ELECTION, "/page/party/algeria/workers-party", "/ontology", "/search?q=front", "/", "/sparql"],
 )
 def test_no_inline_scripts_and_no_external_assets(url, path):
     html = requests.get(url + path, headers={"Accept": "text/html"}, timeout=30).text

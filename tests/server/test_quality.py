@@ -45,7 +45,7 @@ def test_validation_page_lists_the_warning_with_its_focus_node(url):
     answer = requests.get(url + "/validation", headers={"Accept": "text/html"}, timeout=30)
     assert answer.status_code == 200 and "text/html" in answer.headers["Content-Type"]
     assert "it conforms" in answer.text
-    assert 'href="/id/party/democratic-and-social-movement"' in answer.text
+    assert 'href="/id/party/algeria/democratic-and-social-movement"' in answer.text
     assert "Democratic and Social Movement won 1 seat(s)" in answer.text
     assert "0.68%" in answer.text
     assert (

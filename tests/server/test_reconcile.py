@@ -64,7 +64,7 @@ def test_a_batch_answers_every_query_by_its_key(url):
 
 def test_workers_party_without_apostrophe_is_the_party_first_with_a_high_score(url):
     found = results(url, {"query": "Workers Party", "type": PARTY})
-    assert found[0]["id"] == "party/workers-party" and found[0]["name"] == "Workers' Party"
+    assert found[0]["id"] == "party/algeria/workers-party" and found[0]["name"] == "Workers' Party"
     assert found[0]["score"] == 95 and found[0]["match"] is True
     assert {"id": PARTY, "name": "political party"} in found[0]["type"]
     assert all(r["score"] < 95 and r["match"] is False for r in found[1:])
@@ -73,7 +73,7 @@ def test_workers_party_without_apostrophe_is_the_party_first_with_a_high_score(u
 def test_exact_label_scores_100(url):
     found = results(url, {"query": "Workers' Party"})
     assert (found[0]["id"], found[0]["score"], found[0]["match"]) == (
-        "party/workers-party",
+        "party/algeria/workers-party",
         100,
         True,
     )
@@ -81,13 +81,13 @@ def test_exact_label_scores_100(url):
 
 def test_fln_is_found_by_its_alternative_name(url):
     found = results(url, {"query": "FLN"})
-    assert found[0]["id"] == "party/national-liberation-front" and found[0]["score"] == 90
+    assert found[0]["id"] == "party/algeria/national-liberation-front" and found[0]["score"] == 90
     assert found[0]["match"] is False  # an abbreviation is not enough to be sure
     assert "FLN" in found[0]["description"]
 
 
 def test_a_type_filter_excludes_other_types(url):
-    assert results(url, {"query": "Louisa Hanoune"})[0]["id"] == "person/louisa-hanoune"
+    assert results(url, {"query": "Louisa Hanoune"})[0]["id"] == "person/algeria/louisa-hanoune"
     assert results(url, {"query": "Louisa Hanoune", "type": PARTY}) == []
     parties = results(url, {"query": "Hanoune", "type": [PARTY]})
     assert all(PARTY in {t["id"] for t in r["type"]} for r in parties)
@@ -97,7 +97,7 @@ def test_a_type_includes_its_subclasses(url):
     found = results(
         url, {"query": "Workers Party", "type": ORGANIZATION}
     )  # a party is an org:FormalOrganization
-    assert found[0]["id"] == "party/workers-party"
+    assert found[0]["id"] == "party/algeria/workers-party"
     elections = results(
         url, {"query": "2007 Algerian parliamentary election", "type": EK + "Election"}
     )
@@ -111,14 +111,14 @@ def test_short_type_names_are_understood(url):
     assert results(url, {"query": "Louisa Hanoune", "type": "ek:PoliticalParty"}) == []
     assert (
         results(url, {"query": "Workers Party", "type": "PoliticalParty"})[0]["id"]
-        == "party/workers-party"
+        == "party/algeria/workers-party"
     )
 
 
 def test_accents_and_case_are_folded_and_years_are_not(url):
     found = results(url, {"query": "said sadi"})
     assert (
-        found[0]["id"] == "person/said-sadi"
+        found[0]["id"] == "person/algeria/said-sadi"
         and found[0]["name"] == "Saïd Sadi"
         and found[0]["score"] == 95
     )
@@ -129,7 +129,10 @@ def test_accents_and_case_are_folded_and_years_are_not(url):
 
 def test_similar_names_score_lower_than_exact_ones(url):
     found = results(url, {"query": "Movement of Society for Peace (MSP)"})
-    assert found[0]["id"] == "party/movement-of-society-for-peace" and 40 <= found[0]["score"] < 85
+    assert (
+        found[0]["id"] == "party/algeria/movement-of-society-for-peace"
+        and 40 <= found[0]["score"] < 85
+    )
 
 
 def test_get_works_like_post_and_the_single_query_form(url):
@@ -137,16 +140,20 @@ def test_get_works_like_post_and_the_single_query_form(url):
         url, {"q0": {"query": "FLN"}}
     )
     single = requests.get(url + "/reconcile", params={"query": "FLN"}, timeout=10).json()
-    assert single["result"][0]["id"] == "party/national-liberation-front"
+    assert single["result"][0]["id"] == "party/algeria/national-liberation-front"
 
 
 def test_preview_is_an_html_card(url):
     response = requests.get(
-        url + "/reconcile/preview", params={"id": "party/national-liberation-front"}, timeout=10
+        url + "/reconcile/preview",
+        params={"id": "party/algeria/national-liberation-front"},
+        timeout=10,
     )
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
     assert "National Liberation Front" in response.text and "FLN" in response.text
-    assert 'href="http://127.0.0.1:5000/id/party/national-liberation-front"' in response.text
+    assert (
+        'href="http://127.0.0.1:5000/id/party/algeria/national-liberation-front"' in response.text
+    )
     assert (
         requests.get(
             url + "/reconcile/preview", params={"id": "party/nope"}, timeout=10

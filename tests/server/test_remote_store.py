@@ -30,7 +30,7 @@ BASE = "http://127.0.0.1:5000/"
 LINKS = BASE + "graph/links"
 ARTICLE = BASE + "graph/2007-algerian-parliamentary-election"
 ONTOLOGY = BASE + "graph/ontology"
-PARTY = BASE + "id/party/national-liberation-front"
+PARTY = BASE + "id/party/algeria/national-liberation-front"
 STRANGER = "http://example.org/graph/not-ours"
 
 
@@ -276,7 +276,7 @@ def test_a_store_that_goes_away_makes_pages_and_queries_502_not_500(built):
             "the query failed: the store could not be reached"
         )
         page = requests.get(
-            live.url + "/page/party/national-liberation-front",
+            live.url + "/page/party/algeria/national-liberation-front",
             headers={"Accept": "application/json"},
             timeout=30,
         )

@@ -21,7 +21,7 @@ RESPONSES = [
     ("GET", "/page/election/2007-algerian-parliamentary-election", None, {"Accept": BROWSER}, 200),
     ("GET", "/sparql", None, {"Accept": BROWSER}, 200),
     ("GET", "/sparql?query=ASK%7B%7D", None, {"Accept": "application/sparql-results+json"}, 200),
-    ("GET", "/id/party/workers-party", None, {"Accept": "text/turtle"}, 303),
+    ("GET", "/id/party/algeria/workers-party", None, {"Accept": "text/turtle"}, 303),
     ("GET", "/download/election-kg.ttl", None, {}, 200),
     ("GET", "/static/site.css", None, {}, 200),
     ("GET", "/health", None, {}, 200),
@@ -89,7 +89,7 @@ def test_the_query_page_allows_only_yasguis_own_style_by_hash(url):
 
 def test_only_the_reconciliation_preview_may_be_framed(url):
     answer = requests.get(
-        url + "/reconcile/preview", params={"id": "party/workers-party"}, timeout=30
+        url + "/reconcile/preview", params={"id": "party/algeria/workers-party"}, timeout=30
     )
     assert answer.status_code == 200
     assert "frame-ancestors *" in answer.headers["Content-Security-Policy"]
