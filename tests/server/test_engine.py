@@ -16,7 +16,9 @@ from election_kg.server.sparql.cache import ResultCache, normalise
 from tests.support.live import start_server, stop_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-SIMPLE = "SELECT ?s WHERE { ?s a <http://127.0.0.1:5000/ontology#LegislativeElection> }"
+SIMPLE = (
+    "SELECT ?s WHERE { ?s a <http://127.0.0.1:5000/ontology#LegislativeElection> }"  # the seed: 3
+)
 JSON = {"Accept": "application/sparql-results+json"}
 
 
@@ -32,10 +34,10 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 @pytest.fixture(scope="module")
-def strict_server(built):
+def strict_server(seed_built):
     """A server with a 3 s deadline and one HTTP worker, so every query shares one pool."""
     server = start_server(
-        built.dist,
+        seed_built.dist,
         env={"ELECTION_KG_QUERY_TIMEOUT": "3", "ELECTION_KG_RESULT_CACHE_SIZE": "0"},
         workers=1,
     )
@@ -176,9 +178,9 @@ def test_errors_are_not_cached():
     assert cache.get_or_compute("q", lambda: b"ok") == (b"ok", False)
 
 
-def test_disk_store_is_built_once_and_reopened(built, tmp_path):
+def test_disk_store_is_built_once_and_reopened(seed_built, tmp_path):
     env = {"ELECTION_KG_STORE": "disk", "ELECTION_KG_STORES": str(tmp_path / "stores")}
-    server = start_server(built.dist, env=env, workers=1)
+    server = start_server(seed_built.dist, env=env, workers=1)
     try:
         answer = requests.post(
             server.url + "/sparql", data={"query": SIMPLE}, headers=JSON, timeout=10
@@ -188,7 +190,7 @@ def test_disk_store_is_built_once_and_reopened(built, tmp_path):
         stop_server(server)
     [store] = [p for p in (tmp_path / "stores").iterdir() if p.is_dir()]
     marker = store.stat().st_mtime_ns
-    server = start_server(built.dist, env=env, workers=1)
+    server = start_server(seed_built.dist, env=env, workers=1)
     try:
         assert (
             requests.post(

@@ -19,7 +19,7 @@ import requests
 
 from election_kg.bench.processes import alive, http_workers, query_workers
 from tests.support.live import LiveServer, free_port, start_server, stop_server
-from tests.support.project import CLI, ROOT, copy_project, run_cli
+from tests.support.project import CLI, ROOT, SEED_SOURCE, copy_project, run_cli
 
 JSON = {"Accept": "application/sparql-results+json"}
 MIX = [
@@ -42,10 +42,11 @@ def _count(url: str, query: str = COUNT, timeout: float = 60) -> int:
 
 
 @pytest.fixture(scope="module")
-def busy(built) -> Iterator[LiveServer]:
-    """One HTTP worker (so one pool), no result cache (every query runs), no budget (one client, much work)."""
+def busy(seed_built) -> Iterator[LiveServer]:
+    """One HTTP worker (so one pool), no result cache (every query runs), no budget (one client, much work).
+    The seed alone: MEDIUM and PRODUCT cost the square of the triple count, calibrated on it."""
     server = start_server(
-        built.dist,
+        seed_built.dist,
         env={"ELECTION_KG_RESULT_CACHE_SIZE": "0", "ELECTION_KG_QUERY_BUDGET": "0"},
         workers=1,
     )
@@ -104,7 +105,7 @@ def test_query_processes_killed_mid_load_are_replaced_and_no_request_fails(busy)
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("reload"))
+    root = copy_project(tmp_path_factory.mktemp("reload"), [SEED_SOURCE])  # PRODUCT: a few s
     assert run_cli("build", "--root", str(root)).returncode == 0
     return root
 
