@@ -23,7 +23,15 @@ blueprint = Blueprint("downloads", __name__)
 HTML, JSON = "text/html", "application/json"
 LISTING_OFFERS = (HTML, JSON)
 GZIP_TYPE = "application/gzip"
-OTHER_TYPES = {"json": "application/json", "txt": "text/plain", "html": "text/html"}
+OTHER_TYPES = {
+    "json": "application/json",
+    "txt": "text/plain",
+    "html": "text/html",
+    "csv": "text/csv",
+    "rq": "application/sparql-query",
+}
+TABLES = ("results.csv", "elections.csv", "datapackage.json")
+"""The tidy tables (`election_kg.pipeline.tables`): listed first on the page, for spreadsheet users."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,7 @@ def _listing_response(media_type: str) -> Response:
             render_template(
                 "downloads.html",
                 files=files,
+                tables=[f for name in TABLES for f in files if f["file"] == name],
                 alternates=_alternates(),
                 triples=release.manifest["triples"],
             ),
@@ -148,9 +157,10 @@ def download(name: str) -> Response:
     if served.gzip and request.accept_encodings["gzip"] > 0:
         entry, encoding = served.gzip, "gzip"
     path = release.file(entry["file"])
+    text = served.media_type in ("text/csv", "application/sparql-query")  # say the CSV is UTF-8
     response = send_file(
         path,
-        mimetype=served.media_type,
+        mimetype=f"{served.media_type}; charset=utf-8" if text else served.media_type,
         download_name=served.name,
         etag=entry["sha256"],
         last_modified=path.stat().st_mtime,
