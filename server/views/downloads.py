@@ -44,7 +44,7 @@ class Served:
     gzip: dict[str, Any] | None
 
 
-def _media_type(name: str) -> str:
+def media_type(name: str) -> str:
     extension = name.rsplit(".", 1)[-1]
     if extension == "gz":
         return GZIP_TYPE
@@ -57,7 +57,7 @@ def _served(release: Release) -> dict[str, Served]:
     for entry in release.manifest["files"]:
         files[entry["file"]] = Served(
             entry["file"],
-            entry.get("mediaType") or _media_type(entry["file"]),
+            entry.get("mediaType") or media_type(entry["file"]),
             entry,
             entry.get("gzip"),
         )
@@ -76,7 +76,7 @@ def listing(release: Release) -> list[dict[str, Any]]:
             for key in ("file", "format", "mediaType", "bytes", "sha256", "triples")
             if key in entry
         }
-        item.setdefault("mediaType", _media_type(entry["file"]))
+        item.setdefault("mediaType", media_type(entry["file"]))
         item["url"] = url_for("downloads.download", name=entry["file"], _external=True)
         if entry.get("gzip"):
             twin = entry["gzip"]
