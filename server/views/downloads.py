@@ -157,7 +157,7 @@ def download(name: str) -> Response:
     if served.gzip and request.accept_encodings["gzip"] > 0:
         entry, encoding = served.gzip, "gzip"
     path = release.file(entry["file"])
-    text = served.media_type in ("text/csv", "application/sparql-query")  # say the CSV is UTF-8
+    text = served.media_type == "application/sparql-query"  # UTF-8 (Flask says so for text/*)
     response = send_file(
         path,
         mimetype=f"{served.media_type}; charset=utf-8" if text else served.media_type,
