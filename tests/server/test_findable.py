@@ -33,7 +33,9 @@ def test_robots_points_at_the_sitemap_and_keeps_crawlers_off_queries(url):
 
 def test_sitemap_lists_every_page_of_the_release(url, dataset):
     answer = requests.get(url + "/sitemap.xml", timeout=10)
-    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("application/xml")
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(
+        "application/xml"
+    )
     assert answer.headers["ETag"]  # cached per release, revalidated with a 304
     again = requests.get(
         url + "/sitemap.xml", headers={"If-None-Match": answer.headers["ETag"]}, timeout=10
