@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+BASE   ?= http://$(HOST):$(PORT)/
 
 .PHONY: setup build run test test-fast lint bench clean browser
 
@@ -31,7 +32,9 @@ browser:
 build: setup
 	$(BIN)/election-kg build
 
-run: build
+# Built for the address it serves (BASE), so that every IRI on the pages dereferences here.
+run: setup
+	$(BIN)/election-kg build --base $(BASE)
 	$(BIN)/election-kg serve --host $(HOST) --port $(PORT)
 
 lint: setup

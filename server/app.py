@@ -12,6 +12,7 @@ from election_kg.server.store import release
 from election_kg.server.views import (
     dataset,
     downloads,
+    findable,
     health,
     home,
     ontology,
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     endpoint.init_app(app)
     dataset.init_app(app)
     app.register_blueprint(downloads.blueprint)
+    findable.init_app(app)  # robots.txt, sitemap.xml
     for pages in (
         home,
         resources,

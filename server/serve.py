@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from granian import Granian
@@ -26,6 +27,29 @@ def app_factory() -> object:
     from election_kg.server.app import create_app
 
     return create_app(Settings.from_env())
+
+
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+def base_mismatch(base: str, host: str, port: int) -> str | None:
+    """What to tell the person starting the server when the build's IRIs are not on the address it
+    listens on (so a link to an IRI would not come back here), or None when they are. A server on
+    every interface (0.0.0.0) can only be checked by its port."""
+    served = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
+    parts = urlsplit(base)
+    if host in WILDCARD_HOSTS:
+        matches = (parts.port or (443 if parts.scheme == "https" else 80)) == port
+    else:
+        matches = base.rstrip("/") == served.rstrip("/")
+    if matches:
+        return None
+    return (
+        f"warning: this build's IRIs start with {base}, but the server listens on {served}: "
+        "links to the data's IRIs on the pages and in query answers will not reach this server.\n"
+        f"  Rebuild for this address: election-kg build --base {served}  (or: make run PORT={port})\n"
+        "  If a proxy serves this server at that base, all is well."
+    )
 
 
 @click.command("serve")
@@ -75,6 +99,9 @@ def serve_command(
         )  # fail here, clearly (and build an on-disk store once), not in every worker
     except ReleaseError as exc:
         raise click.ClickException(str(exc)) from exc
+    mismatch = base_mismatch(release.base, host, port)
+    if mismatch:
+        click.echo(mismatch, err=True)
     if (
         settings.query_budget > 0 and not settings.budget_store
     ):  # one budget per client across all workers

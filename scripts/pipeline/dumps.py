@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from election_kg.common import formats, prefixes
-from election_kg.pipeline import jsonld
+from election_kg.pipeline import jsonld, tables
 
 STEM = "election-kg"
 
@@ -33,7 +33,8 @@ def _sorted_lines(text: str) -> str:
 def write_dumps(
     dataset: Dataset, union: Graph, folder: Path, base: str, vocab: str, extra: dict[str, str]
 ) -> dict[str, Any]:
-    """Write every dump (and its .gz) plus `extra` text files; return the manifest.
+    """Write every dump, the tidy tables (`tables`) and `extra` text files, each with its .gz;
+    return the manifest.
 
     rdflib makes the sorted N-Triples and N-Quads; pyoxigraph writes Turtle and TriG from them
     (in that order, so the output is stable) far faster than rdflib's pretty-printers.
@@ -60,6 +61,9 @@ def write_dumps(
     }
     texts = {f"{STEM}.{fmt.extension}": writers[fmt]() for fmt in formats.DUMP_FORMATS}
     texts["context.jsonld"] = jsonld.dumps({"@context": document["@context"]})
+    texts.update(
+        tables.write(nt, base)
+    )  # results.csv, elections.csv, their queries, datapackage.json
     texts.update(extra)
 
     files = []
