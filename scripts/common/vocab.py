@@ -50,6 +50,7 @@ class EK(DefinedNamespace):
     characterisation: URIRef
     claim: URIRef
     concerns: URIRef
+    constituencies: URIRef
     contestant: URIRef
     country: URIRef
     deaths: URIRef
@@ -71,6 +72,7 @@ class EK(DefinedNamespace):
     infoboxKey: URIRef
     injuries: URIRef
     legislature: URIRef
+    lessThan: URIRef
     lineNumber: URIRef
     listPosition: URIRef
     magnitude: URIRef
@@ -97,6 +99,7 @@ class EK(DefinedNamespace):
     seatsWon: URIRef
     sha256: URIRef
     spoiltBallotShare: URIRef
+    spoiltBallots: URIRef
     startOffset: URIRef
     statedAs: URIRef
     statedBy: URIRef
@@ -104,4 +107,5 @@ class EK(DefinedNamespace):
     turnoutChange: URIRef
     voteShare: URIRef
     voterGroup: URIRef
+    votesCast: URIRef
     withApology: URIRef
