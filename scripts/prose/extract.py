@@ -109,7 +109,12 @@ class Context:
         return iri
 
     def entity(
-        self, name: str, context: str = "", conf: float = 0.7, kind: str | None = None
+        self,
+        name: str,
+        context: str = "",
+        conf: float = 0.7,
+        kind: str | None = None,
+        stated: str | None = None,
     ) -> URIRef:
         """The IRI of a named entity: resolved in the graph, or proposed as new."""
         name = name.strip(" ,;")
@@ -131,7 +136,7 @@ class Context:
         iri = mint(kind, name, self.country_name)
         if iri not in self.typed:
             self.typed.add(iri)
-            self.emit(iri, RDF.type, KIND_CLASS[kind], name, label=name, confidence=conf)
+            self.emit(iri, RDF.type, KIND_CLASS[kind], stated or name, label=name, confidence=conf)
         self.index.add(iri, name, kind)
         return iri
 
@@ -586,9 +591,10 @@ def _actor(ctx: Context, item: str, appositive: str) -> list[tuple[URIRef, str, 
             ctx.emit(party, desc_prop, desc, desc, confidence=0.5)
         head = faction.group("head")
         label = f"{head} of the {party_name}"
-        unit = ctx.entity(label, "faction", conf=0.6, kind="faction")
+        phrase = re.sub(r"^the ", "", main)  # the words as the sentence has them
+        unit = ctx.entity(label, "faction", conf=0.6, kind="faction", stated=phrase)
         ctx.emit(unit, ORG.unitOf, party, party_name, confidence=0.6)
-        out.append((unit, label, label))
+        out.append((unit, phrase, label))
         return out
     desc, name = _strip_descriptor(main)
     if not name or not names_in(name):
