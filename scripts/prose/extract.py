@@ -260,6 +260,18 @@ def figures(ctx: Context) -> None:
         )
     _shares(ctx)
     _members(ctx)
+    _legislature(ctx)
+
+
+def _legislature(ctx: Context) -> None:
+    """'the 389 seats in the National People's Assembly': the legislature the election fills."""
+    m = re.search(
+        r"\bseats (?:in|of) the (?P<name>[A-Z][\w'’-]+(?: (?:of |for |the )*[A-Z][\w'’-]+)+)",
+        ctx.text,
+    )
+    if m:
+        iri = ctx.entity(m.group("name"), kind="legislature", conf=0.6)
+        ctx.emit(ctx.election, EK.legislature, iri, m.group("name"), confidence=0.6)
 
 
 def _members(ctx: Context) -> None:
@@ -529,17 +541,18 @@ def _actors(ctx: Context, head: str) -> list[tuple[URIRef, str, str]]:
         whole = items[0]
         if not ctx.index.find(_strip_descriptor(whole)[1]) and " and " in whole:
             items = _split_top(whole, " and ")
-    out: list[tuple[URIRef, str]] = []
+    out: list[tuple[URIRef, str, str]] = []
     appositive = ""
-    for item in items:
+    for n, item in enumerate(items):
         if (
-            re.match(r"(?:The|the) [a-z]", item)
-            and not names_in(item.split(" of ")[0] if " of " in item else item)[:1]
+            n == 0
+            and len(items) > 1
+            and re.match(r"(?:The|the) (?:[a-z][\w-]* )+(?:in|of|from|on) [A-Z]", item)
+            and not re.search(r"\b(?:members?|faction|wing|leaders?)\b", item)
         ):
             # "The only notable remaining armed group in Algeria, the X, ..." describes X
-            if not re.search(r"\b(?:members?|faction|wing)\b", item):
-                appositive = item
-                continue
+            appositive = item
+            continue
         out.extend(_actor(ctx, item, appositive))
         appositive = ""
     return out

@@ -108,14 +108,14 @@ def test_in_graph_marking() -> None:
     assert call.subject == "e:boycott-call-rachad"  # the curated node's IRI, not a new one
 
 
-def _value_is_in_its_words(row) -> bool:  # noqa: ANN001
+def _value_is_in_its_words(row) -> bool:
     if row.stated not in row.sentence:
         return False
     if (
         row.property == "rdf:type"
         or row.value.startswith(("<", "ek:"))
-        or ":" in row.value
-        and not row.value[0].isdigit()
+        or (":" in row.value
+        and not row.value[0].isdigit())
     ):
         return True  # a class or an entity named by the stated words
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.value):
@@ -139,7 +139,7 @@ def test_no_proposal_value_is_missing_from_its_sentence(bare: Path, article: Pat
     target = bare / "data" / "sources" / article.name
     if not target.exists():
         shutil.copy(article, target)
-    parsed, rows = propose(target, bare)
+    _parsed, rows = propose(target, bare)
     text = target.read_text("utf-8")
     for row in rows:
         assert text[row.start : row.end] == row.sentence, row
