@@ -114,8 +114,7 @@ def _value_is_in_its_words(row) -> bool:
     if (
         row.property == "rdf:type"
         or row.value.startswith(("<", "ek:"))
-        or (":" in row.value
-        and not row.value[0].isdigit())
+        or (":" in row.value and not row.value[0].isdigit())
     ):
         return True  # a class or an entity named by the stated words
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.value):
