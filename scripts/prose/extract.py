@@ -159,7 +159,8 @@ def _dates(ctx: Context) -> list[FoundDate]:
 # --- the election itself ----------------------------------------------------------------------
 
 HELD = re.compile(
-    r"\b(?P<kind>[A-Z]?[a-z]+) elections? (?:was|were) held in (?P<where>[A-Z][\w\s]+?)(?: on| between|,|\.| to| for|$)"
+    r"\b(?:(?P<kind>[A-Z]?[a-z]+) )?[Ee]lections?(?: for (?:an? |the )?[A-Z][^,]*?)? (?:was|were) held "
+    r"in (?P<where>[A-Z][\w\s]+?)(?: on| between|,|\.| to| for|$)"
 )
 
 
@@ -167,7 +168,7 @@ def held(ctx: Context) -> None:
     m = HELD.search(ctx.text)
     if not m or ctx.sentence is None or ctx.article.sentences.index(ctx.sentence) > 2:
         return
-    kind = m.group("kind").lower()
+    kind = (m.group("kind") or "").lower()
     if kind in ("parliamentary", "legislative", "general"):
         ctx.emit(
             ctx.election,
@@ -179,10 +180,17 @@ def held(ctx: Context) -> None:
     where = m.group("where").strip()
     if ctx.country_name and where.lower() == ctx.country_name.lower() and ctx.country:
         ctx.emit(ctx.election, EK.country, ctx.country, where, confidence=0.9)
-    dates = [d for d in _dates(ctx) if d.start > m.start() and not d.note]
+    dates = [d for d in _dates(ctx) if d.start > m.start("where")]
     if dates:
+        first = dates[0]
+        conf = 0.6 if first.note else 0.9
         ctx.emit(
-            ctx.election, EK.electionDate, dates[0].value.isoformat(), dates[0].text, confidence=0.9
+            ctx.election,
+            EK.electionDate,
+            first.value.isoformat(),
+            first.text,
+            qualifier=first.note,
+            confidence=conf,
         )
 
 
@@ -230,7 +238,7 @@ def figures(ctx: Context) -> None:
         text,
         re.IGNORECASE,
     ):
-        if not re.search(r"\b(?:of|for|all) (?:the |its )?$", text[: m.start()]):
+        if not re.search(r"\b(?:(?:of|for) (?:the|its)|all(?: the)?) $", text[: m.start()]):
             continue
         value = parse_number(m.group(0)[: m.start("unit") - m.start()].strip())
         if value is None:
@@ -772,7 +780,9 @@ def events(ctx: Context) -> None:
                 continue
         clause = _clause(text, m.start())
         cstart = text.find(clause)
-        when = _nearest([d for d in dates if cstart <= d.start < cstart + len(clause)], m.start())
+        when = _nearest(
+            [d for d in dates if cstart <= d.start < cstart + len(clause)], m.start(), text
+        )
         if cls == EK.ElectionEvent and when is None:
             continue
         local = str(cls).rsplit("#", 1)[-1]
@@ -833,8 +843,10 @@ def _name_of(ctx: Context, iri: URIRef, text: str) -> str:
     return m.group(1) if m else (label or "")
 
 
-def _nearest(dates: list[FoundDate], at: int) -> FoundDate | None:
-    return min(dates, key=lambda d: abs(d.start - at), default=None)
+def _nearest(dates: list[FoundDate], at: int, text: str = "") -> FoundDate | None:
+    """The date of the act: the nearest, leaving out target dates ('scheduled for 4 July')."""
+    acts = [d for d in dates if not re.search(r"\b(?:for|from|until|to|by)\s+$", text[: d.start])]
+    return min(acts, key=lambda d: abs(d.start - at), default=None)
 
 
 def _clause(text: str, at: int) -> str:
@@ -924,14 +936,16 @@ def group_seats(ctx: Context) -> None:
 def led_by(ctx: Context) -> None:
     """'the X led by Y', 'Y, leader of the X': a party leadership at the time of the election."""
     for m in re.finditer(
-        r"\b(?:the )?(?P<party>[A-Z][^,;()]*?) (?:\([A-Z]+\) )?(?:led|headed) by "
+        r"\b(?:the )?(?P<party>[A-Z][^,;()]*?)"
+        r"(?: (?:coalition|alliance|party|bloc))?(?: \([A-Z]+\))?,? (?P<verb>led|headed) by "
         r"(?:(?:Prime Minister|President|former \w+) )?(?P<who>[A-Z][\w'-]+(?: [A-Z][\w'-]+){1,3})",
         ctx.text,
     ):
         party_name = names_in(m.group("party"))
-        if not party_name:
-            continue
+        if not party_name or party_name[-1][1] != len(m.group("party")):
+            continue  # the name must stand right before "led by", not earlier in the clause
         pname = party_name[-1][2]
+        led = ctx.text[m.start("verb") : m.end()]
         if kind_of(pname) != "party" and not ctx.index.find(pname):
             continue
         party = ctx.entity(pname, "party", conf=0.6)
@@ -940,7 +954,7 @@ def led_by(ctx: Context) -> None:
             f"leadership-{str(party).rsplit('/', 1)[-1]}",
             EK.Leadership,
             f"{m.group('who')}, leader of the {pname}",
-            f"led by {m.group('who')}",
+            led,
             conf=0.55,
         )
         ctx.emit(node, ORG.member, person, m.group("who"), confidence=0.6)
