@@ -569,7 +569,7 @@ def _actors(ctx: Context, head: str) -> list[tuple[URIRef, str, str]]:
 def _strip_descriptor(item: str) -> tuple[str, str]:
     """'the ex-communist Democratic and Social Movement' -> ('ex-communist', 'Democratic ...')."""
     m = re.match(
-        r"(?:the |its |an? )?(?P<desc>(?:[a-z][\w-]*\s+)*)(?P<name>[A-Z].*)$", item.strip()
+        r"(?:[Tt]he |[Ii]ts |[Aa]n? )?(?P<desc>(?:[a-z][\w-]*\s+)*)(?P<name>[A-Z].*)$", item.strip()
     )
     if not m:
         return "", item
@@ -985,6 +985,38 @@ def titles(ctx: Context) -> None:
         )
 
 
+def _split_and(ctx: Context, item: str) -> list[str]:
+    """'the A Party and the B Front' is two names; 'Democratic and Social Movement' is one."""
+    if ctx.index.find(_strip_descriptor(item)[1]):
+        return [item]
+    parts = re.split(r"\s+and\s+(?=the\s|[A-Z])", item)
+    party_words = words_pattern(lexicon()["entities"]["party"])
+    if len(parts) > 1 and all(re.search(party_words, p, re.IGNORECASE) for p in parts):
+        return parts
+    return [item]
+
+
+def alliance(ctx: Context) -> None:
+    """'the X coalition, made up of A, B and C': each party a member of the alliance."""
+    m = pattern(lexicon()["alliances"]["members"]).search(ctx.text)
+    if not m:
+        return
+    names = names_in(m.group("alliance"))
+    if not names:
+        return
+    alliance_name = names[-1][2]
+    region = re.split(r",\s+(?:which|who|and won|won|received)\b", m.group("members"))[0]
+    items = [re.sub(r"^(?:and|or)\s+", "", item) for item in _split_top(region, ", ")]
+    members = [_strip_descriptor(part)[1] for item in items for part in _split_and(ctx, item)]
+    members = [name for name in members if name and names_in(name)]
+    if len(members) < 2:
+        return
+    group = ctx.entity(alliance_name, "party", conf=0.6, kind="party")
+    for name in members:
+        party = ctx.entity(name, "party", conf=0.6)
+        ctx.emit(party, ORG.memberOf, group, alliance_name, confidence=0.6)
+
+
 RULES = [
     held,
     figures,
@@ -999,4 +1031,5 @@ RULES = [
     group_seats,
     led_by,
     titles,
+    alliance,
 ]
