@@ -3,12 +3,13 @@ each candidate marked new or in-graph."""
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Dataset, Graph, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 
 from election_kg.common import iris
 from election_kg.common.vocab import EK
@@ -33,6 +34,7 @@ from election_kg.prose.facts import (
     number,
     quantity_held,
 )
+from election_kg.prose.lexicon import lexicon
 from election_kg.prose.review import Candidate
 
 
@@ -83,13 +85,12 @@ def country_graph(path: Path, root: Path, *, curated: bool = True) -> tuple[Arti
         if name:
             own.country = iris.country(name)
             union.add((own.country, RDF.type, URIRef("https://schema.org/Country")))
-            union.add((own.country, RDFS.label, __import__("rdflib").Literal(name, lang="en")))
+            union.add((own.country, RDFS.label, Literal(name, lang="en")))
     return own, union
 
 
 def _country_from_title(title: str) -> str | None:
-    from election_kg.prose.lexicon import lexicon
-
+    """An article whose infobox gives no country: 'Tunisian' in its title names Tunisia."""
     adjectives = lexicon()["entities"]["country_adjectives"]
     low = title.lower()
     for adj, name in sorted(adjectives.items(), key=lambda kv: -len(kv[0])):
@@ -130,8 +131,6 @@ def propose(path: Path, root: Path, *, curated: bool = True) -> tuple[Article, l
 
 
 def _title_year(title: str) -> int | None:
-    import re
-
     m = re.match(r"(\d{4})\b", title)
     return int(m.group(1)) if m else None
 
