@@ -15,6 +15,7 @@ from rdflib.term import Node
 from election_kg.common import iris
 from election_kg.common.vocab import EK
 from election_kg.prose.entities import key
+from election_kg.prose.review import Candidate
 
 SCHEMA = "https://schema.org/"
 BASE = iris.CANONICAL_BASE
@@ -175,7 +176,7 @@ def quantity_node(terms: Terms, prop: URIRef, stated: str) -> URIRef:
     return iris.election_part(terms.election, f"{name}-{iris.slug(stated)}")
 
 
-def expand(row, terms: Terms) -> list[tuple[URIRef, URIRef, Node]]:  # noqa: ANN001
+def expand(row: Candidate, terms: Terms) -> list[tuple[URIRef, URIRef, Node]]:
     """The triples one accepted row stands for (its value edited where the reviewer edited it)."""
     s, p = terms.iri(row.subject), terms.iri(row.property)
     value = row.edited_value or row.value
