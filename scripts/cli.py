@@ -56,14 +56,15 @@ def vocab_command() -> None:
 
 
 def _register_commands() -> None:
-    """Commands owned by other modules: the validator and the server (which the pipeline never imports)."""
+    """Commands owned by other modules: the validator, the prose review and the server (which the pipeline never imports)."""
     from election_kg.linking.commands import export_command, link_command, load_command
+    from election_kg.prose.commands import accept_command, propose_command
     from election_kg.server.serve import serve_command
     from election_kg.validation.command import validate_command
 
     main.add_command(serve_command)
     main.add_command(validate_command)
-    for command in (link_command, export_command, load_command):
+    for command in (link_command, export_command, load_command, propose_command, accept_command):
         main.add_command(command)
 
 

@@ -51,6 +51,7 @@ class EK(DefinedNamespace):
     characterisation: URIRef
     claim: URIRef
     concerns: URIRef
+    constituencies: URIRef
     contestant: URIRef
     country: URIRef
     deaths: URIRef
@@ -74,6 +75,7 @@ class EK(DefinedNamespace):
     infoboxKey: URIRef
     injuries: URIRef
     legislature: URIRef
+    lessThan: URIRef
     lineNumber: URIRef
     listPosition: URIRef
     magnitude: URIRef
@@ -102,6 +104,7 @@ class EK(DefinedNamespace):
     seatsWon: URIRef
     sha256: URIRef
     spoiltBallotShare: URIRef
+    spoiltBallots: URIRef
     startOffset: URIRef
     statedAs: URIRef
     statedBy: URIRef
@@ -109,4 +112,5 @@ class EK(DefinedNamespace):
     turnoutChange: URIRef
     voteShare: URIRef
     voterGroup: URIRef
+    votesCast: URIRef
     withApology: URIRef
