@@ -76,6 +76,10 @@ class Settings:
     result_cache_size: int = _setting(
         512, "How many query results the in-memory cache keeps (0 turns it off)."
     )
+    page_cache_size: int = _setting(
+        2048,
+        "How many pages and resource documents each HTTP worker keeps once made (per release; 0 turns it off).",
+    )
     service_allowlist: tuple[str, ...] = _setting(
         ("https://query.wikidata.org/sparql",), "SPARQL endpoints a query may call with SERVICE."
     )
