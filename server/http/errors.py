@@ -141,7 +141,9 @@ def _unexpected(exc: Exception) -> Response:
 
 
 def _bad_gateway(exc: RemoteStoreError) -> Response:
-    return error_response(502, str(exc))
+    return error_response(
+        exc.status, str(exc)
+    )  # 502, or 503 for a store past its deadline or emptied
 
 
 def init_app(app: Flask) -> None:
