@@ -26,6 +26,7 @@ address, which is the deployment's business; the log does.
 from __future__ import annotations
 
 import http.client
+import json
 import logging
 import re
 import threading
@@ -193,7 +194,7 @@ class RemoteStore:
         substitutions: Mapping[ox.Variable, Term] | None = None,
     ) -> Results:
         """Like `pyoxigraph.Store.query`; raises SyntaxError for a query the store refuses, RemoteStoreError otherwise."""
-        text = strip_comments(substitute(query, substitutions or {}))
+        text = described(strip_comments(substitute(query, substitutions or {})))
         if base_iri is not None:
             text = f"BASE <{base_iri}>\n{text}"  # the protocol has no base parameter; a BASE in the query still wins
         defaults, named = self._dataset(use_default_graph_as_union, default_graph, named_graphs)
@@ -316,21 +317,25 @@ class RemoteStore:
         if results_format is not None:
             try:
                 answer = ox.parse_query_results(body, results_format)
-                if isinstance(answer, ox.QuerySolutions):
-                    for _ in answer:
-                        pass
+                rows = (
+                    [list(row) for row in answer] if isinstance(answer, ox.QuerySolutions) else []
+                )
             except SyntaxError as exc:
                 raise RemoteStoreError(
                     f"the store stopped in the middle of its answer: {_tail(body)} (what it sent does not parse: {exc})"
                 ) from None
-            answer = ox.parse_query_results(
-                body, results_format
-            )  # again: the check consumed the first
             if form and isinstance(answer, ox.QueryBoolean) != (form == "ASK"):
                 raise RemoteStoreError(
                     f"{self.name} answered a {form} query with the wrong kind of results"
                 )
-            return answer
+            if isinstance(answer, ox.QuerySolutions) and any(
+                _canonical(t) is not t for row in rows for t in row
+            ):
+                names = [v.value for v in answer.variables]
+                return ox.parse_query_results(_json(names, rows), ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(
+                body, results_format
+            )  # again: the check consumed the first
         if rdf_format is not None:
             # pyoxigraph cannot make QueryTriples from parsed triples; a throwaway in-memory store can.
             graph = ox.Store()
@@ -344,6 +349,38 @@ class RemoteStore:
         raise RemoteStoreError(
             f"{self.name} answered with {media_type}, which is neither SPARQL results nor RDF"
         )
+
+
+BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def _canonical(term: Term | None) -> Term | None:
+    """A term as every store writes it: Virtuoso answers xsd:boolean as "1" and "0", not "true" and "false"."""
+    if isinstance(term, ox.Literal) and term.datatype.value == BOOLEAN and term.value in "01":
+        return ox.Literal("true" if term.value == "1" else "false", datatype=term.datatype)
+    return term
+
+
+def _json(names: list[str], rows: list[list[Term | None]]) -> bytes:
+    """Solutions written as SPARQL results JSON, each term in its canonical form."""
+
+    def cell(term: Term) -> dict[str, str]:
+        if isinstance(term, ox.NamedNode):
+            return {"type": "uri", "value": term.value}
+        if isinstance(term, ox.BlankNode):
+            return {"type": "bnode", "value": term.value}
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+
+    bindings = [
+        {n: cell(_canonical(t)) for n, t in zip(names, row, strict=True) if t is not None}
+        for row in rows
+    ]
+    return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}).encode()
 
 
 def _timed_out(message: str) -> bool:
@@ -368,6 +405,26 @@ _TOKENS = re.compile(
 """,
     re.VERBOSE,
 )
+
+
+_DESCRIBE = re.compile(
+    r"(?P<prologue>(?:\s*(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>))*)\s*DESCRIBE"
+    r"(?P<terms>(?:\s+(?:<[^>\s]*>|[A-Za-z][\w.-]*:[\w.-]*))+)\s*",
+    re.IGNORECASE,
+)
+
+
+def described(query: str) -> str:
+    """`DESCRIBE <a> <b>` (named resources, no WHERE) as the CONSTRUCT of their own triples: what the
+    embedded store answers, where stores define DESCRIBE each their own way (Virtuoso adds the triples
+    that point at the resource, and its CBD their reifications). Any other query is left as it is."""
+    match = _DESCRIBE.fullmatch(query)
+    if match is None:
+        return query
+    return (
+        f"{match.group('prologue')}\nCONSTRUCT {{ ?described ?p ?o }} WHERE {{ "
+        f"VALUES ?described {{ {match.group('terms').strip()} }} ?described ?p ?o }}"
+    )
 
 
 def strip_comments(query: str) -> str:
