@@ -194,7 +194,9 @@ class RemoteStore:
         substitutions: Mapping[ox.Variable, Term] | None = None,
     ) -> Results:
         """Like `pyoxigraph.Store.query`; raises SyntaxError for a query the store refuses, RemoteStoreError otherwise."""
-        text = described(strip_comments(substitute(query, substitutions or {})))
+        text = strip_comments(substitute(query, substitutions or {}))
+        _check_syntax(text, base_iri)
+        text = described(without_dataset_clauses(text))
         if base_iri is not None:
             text = f"BASE <{base_iri}>\n{text}"  # the protocol has no base parameter; a BASE in the query still wins
         defaults, named = self._dataset(use_default_graph_as_union, default_graph, named_graphs)
@@ -425,6 +427,34 @@ def described(query: str) -> str:
         f"{match.group('prologue')}\nCONSTRUCT {{ ?described ?p ?o }} WHERE {{ "
         f"VALUES ?described {{ {match.group('terms').strip()} }} ?described ?p ?o }}"
     )
+
+
+_EMPTY = ox.Store()  # parses queries the way the embedded store does; never holds anything
+
+
+def _check_syntax(query: str, base_iri: str | None) -> None:
+    """Raise SyntaxError, as the embedded store would, for a query a lenient store would run anyway
+    (Virtuoso answers `SELECT (COUNT(*) AS ?n) ?s` without a GROUP BY). Parsing only: the answer of
+    the empty store is never read, so nothing is evaluated for a SELECT or a CONSTRUCT."""
+    if query_form(query) in ("SELECT", "CONSTRUCT", "DESCRIBE"):
+        _EMPTY.query(query, base_iri=base_iri)
+
+
+_FROM = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<[^>\s]*>|[A-Za-z][\w.-]*:[\w.-]*)", re.IGNORECASE)
+
+
+def without_dataset_clauses(query: str) -> str:
+    """The query without FROM and FROM NAMED: the dataset always travels as the protocol's graph
+    parameters (the endpoint has read the clauses into them), which the protocol says win, and which
+    Virtuoso would otherwise merge with the clauses. Strings are kept whole."""
+    out, last = [], 0
+    for match in _TOKENS.finditer(query):
+        if match.group("string") is not None:
+            out.append(_FROM.sub(" ", query[last : match.start()]))
+            out.append(match.group(0))
+            last = match.end()
+    out.append(_FROM.sub(" ", query[last:]))
+    return "".join(out)
 
 
 def strip_comments(query: str) -> str:
