@@ -317,23 +317,12 @@ class RemoteStore:
                 f"{self.name} answered a {form} query with {media_type or 'no media type'}, not {expected}"
             )
         if results_format is not None:
-            try:
-                answer = ox.parse_query_results(body, results_format)
-                rows = (
-                    [list(row) for row in answer] if isinstance(answer, ox.QuerySolutions) else []
-                )
-            except SyntaxError as exc:
-                raise RemoteStoreError(
-                    f"the store stopped in the middle of its answer: {_tail(body)} (what it sent does not parse: {exc})"
-                ) from None
-            if form and isinstance(answer, ox.QueryBoolean) != (form == "ASK"):
+            boolean, names, rows = _read_results(body, results_format)
+            if form and boolean != (form == "ASK"):
                 raise RemoteStoreError(
                     f"{self.name} answered a {form} query with the wrong kind of results"
                 )
-            if isinstance(answer, ox.QuerySolutions) and any(
-                _canonical(t) is not t for row in rows for t in row
-            ):
-                names = [v.value for v in answer.variables]
+            if not boolean and any(_canonical(t) is not t for row in rows for t in row):
                 return ox.parse_query_results(_json(names, rows), ox.QueryResultsFormat.JSON)
             return ox.parse_query_results(
                 body, results_format
@@ -351,6 +340,28 @@ class RemoteStore:
         raise RemoteStoreError(
             f"{self.name} answered with {media_type}, which is neither SPARQL results nor RDF"
         )
+
+
+def _read_results(
+    body: bytes, results_format: ox.QueryResultsFormat
+) -> tuple[bool, list[str], list[list[Term | None]]]:
+    """(whether it is a boolean, the variables, the rows) of a results document, read to its end.
+
+    Plain Python objects only: pyoxigraph's result objects must be freed in the thread that made
+    them, and an exception's traceback would keep them alive until a collection in any thread."""
+    answer: Any = None
+    try:
+        answer = ox.parse_query_results(body, results_format)
+        if isinstance(answer, ox.QueryBoolean):
+            return True, [], []
+        return False, [v.value for v in answer.variables], [list(row) for row in answer]
+    except SyntaxError as exc:
+        message = str(exc)
+    finally:
+        answer = None
+    raise RemoteStoreError(
+        f"the store stopped in the middle of its answer: {_tail(body)} (what it sent does not parse: {message})"
+    )
 
 
 BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
