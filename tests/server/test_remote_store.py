@@ -630,11 +630,41 @@ def _until(check: Callable[[], bool], seconds: float = 20) -> bool:
     return False
 
 
-def test_a_store_stopped_under_the_site_makes_health_503_and_the_site_recovers_once_reloaded(built):
-    port = free_port()
-    store = start_oxigraph("serve", port=port)
-    load(built.dist, store)
-    live = start_server(built.dist, workers=1, args=("--store-endpoint", store.query))
+class Restartable:
+    """A store on a fixed loopback port that can be stopped, and started again empty."""
+
+    def __init__(self, kind: str, folder: Path) -> None:
+        self.kind, self.folder = kind, folder
+        self.port = free_port()
+        self.server: Oxigraph | virtuoso.Virtuoso | None = None
+
+    def start_empty(self) -> Oxigraph | virtuoso.Virtuoso:
+        if self.kind == "oxigraph":  # in memory: empty at every start
+            self.server = start_oxigraph("serve", port=self.port)
+        else:  # a fresh database in the same folder, on the same ports
+            if self.server is None:
+                self.server = virtuoso.configure(self.folder)
+            for stale in self.folder.glob("virtuoso*"):
+                if stale.name != "virtuoso.ini":
+                    stale.unlink()
+            virtuoso.start(self.server)
+        return self.server
+
+    def stop(self) -> None:
+        if isinstance(self.server, Oxigraph):
+            stop_oxigraph(self.server)
+        elif self.server is not None:
+            virtuoso.stop(self.server)
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_a_store_stopped_under_the_site_makes_health_503_and_the_site_recovers_once_reloaded(
+    built, tmp_path, kind
+):
+    store = Restartable(kind, tmp_path)
+    server = store.start_empty()
+    load(built.dist, server)
+    live = start_server(built.dist, workers=1, args=("--store-endpoint", server.query))
     page = live.url + "/page/party/national-liberation-front"
 
     def health() -> requests.Response:
@@ -642,24 +672,24 @@ def test_a_store_stopped_under_the_site_makes_health_503_and_the_site_recovers_o
 
     try:
         assert health().status_code == 200 and health().json()["status"] == "ok"
-        stop_oxigraph(store)  # down
+        store.stop()  # down
         assert _until(lambda: health().status_code == 503)
         assert "the store could not be reached" in health().json()["reason"]
-        store = start_oxigraph("serve", port=port)  # back, but empty (in memory)
+        server = store.start_empty()  # back, but empty
         assert _until(lambda: "no longer holds this release" in health().json().get("reason", ""))
         assert health().status_code == 503
-        assert f"election-kg load --gsp {store.store}" in health().json()["reason"]
+        assert f"election-kg load --gsp {server.store}" in health().json()["reason"]
         lost = requests.get(page, headers={"Accept": "application/json"}, timeout=30)
         assert lost.status_code == 503, lost.text  # not a silent 404
         assert "no longer holds this release" in lost.json()["message"]
-        load(built.dist, store)  # reloaded: the same site recovers, without a restart
+        load(built.dist, server)  # reloaded: the same site recovers, without a restart
         assert _until(lambda: health().status_code == 200)
         assert requests.get(page, timeout=30).status_code == 200
         assert requests.get(live.url + "/", timeout=30).status_code == 200
         assert requests.get(live.url + "/page/party/no-such-party", timeout=30).status_code == 404
     finally:
         stop_server(live)
-        stop_oxigraph(store)
+        store.stop()
 
 
 # The issue's "done when", on every back end (the Virtuoso back end runs this file).
