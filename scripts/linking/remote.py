@@ -100,7 +100,9 @@ def put(
                 else "the store asks for credentials: pass --user, and the password in "
                 f"{store_credentials.PASSWORD_VARIABLE} or ~/.netrc"
             )
-            raise Refused(f"PUT {urllib.parse.unquote(url)} answered 401 Unauthorized: {hint}") from exc
+            raise Refused(
+                f"PUT {urllib.parse.unquote(url)} answered 401 Unauthorized: {hint}"
+            ) from exc
         raise Refused(
             f"PUT {urllib.parse.unquote(url)} answered {exc.code} {exc.reason}: {_body(exc)}"
         ) from exc
