@@ -78,6 +78,13 @@ def base_mismatch(base: str, host: str, port: int) -> str | None:
     help="Read the data from this SPARQL 1.1 store (its query URL; Oxigraph server: http://HOST:PORT/query), "
     "loaded with `election-kg load --gsp`, instead of an embedded store.",
 )
+@click.option(
+    "--user",
+    "store_user",
+    default=None,
+    help="Account on the store at --store-endpoint (Basic or Digest auth); the password comes from "
+    "ELECTION_KG_STORE_PASSWORD or ~/.netrc, never from the command line.",
+)
 def serve_command(
     host: str,
     port: int,
@@ -85,6 +92,7 @@ def serve_command(
     dist: Path | None,
     root: Path | None,
     store_endpoint: str | None,
+    store_user: str | None,
 ) -> None:
     """Serve the published build over HTTP."""
     settings = Settings.from_env(
@@ -92,6 +100,7 @@ def serve_command(
         **({"dist": dist} if dist else {}),
         **({"workers": workers} if workers else {}),
         **({"store_endpoint": store_endpoint} if store_endpoint else {}),
+        **({"store_user": store_user} if store_user else {}),
     )
     try:
         release = load_release(

@@ -49,7 +49,13 @@ class Settings:
         "",
         "SPARQL 1.1 query URL of a remote store holding the build's graphs (pushed with "
         "`election-kg load --gsp`); when set, every page and query reads it instead of `store`. "
-        "Oxigraph server: http://HOST:PORT/query.",
+        "Oxigraph server: http://HOST:PORT/query; Fuseki: http://HOST:3030/DATASET/query; "
+        "Virtuoso: http://HOST:8890/sparql.",
+    )
+    store_user: str = _setting(
+        "",
+        "Account on the remote store, when it asks for one (Basic or Digest auth); the password "
+        "comes from ELECTION_KG_STORE_PASSWORD or ~/.netrc, never from a setting or the command line.",
     )
     max_query_length: int = _setting(20_000, "Longest SPARQL query text accepted, in characters.")
     max_body_bytes: int = _setting(100_000, "Largest request body accepted, in bytes.")

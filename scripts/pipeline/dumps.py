@@ -11,8 +11,10 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,38 @@ from election_kg.common import formats, prefixes
 from election_kg.pipeline import jsonld, tables
 
 STEM = "election-kg"
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMBER = re.compile(r'(?<!\\)"([^"\\]*)"\^\^<' + re.escape(XSD) + r"(decimal|integer)>")
+
+
+_LEXICAL = {
+    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    "integer": re.compile(r"[+-]?\d+"),
+}
+
+
+def canonical_number(lexical: str, datatype: str) -> str:
+    """The XSD 1.1 canonical form of an xsd:decimal or xsd:integer ("2.00" -> "2", "10.50" -> "10.5",
+    "+007" -> "7"): the form Oxigraph and Virtuoso answer with whatever was loaded, and Fuseki answers
+    with what was loaded, so every store gives the same values. An ill-formed one is left as it is."""
+    if not _LEXICAL[datatype].fullmatch(lexical):
+        return lexical
+    try:
+        value = Decimal(lexical)
+    except InvalidOperation:
+        return lexical
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def canonical_numbers(text: str) -> str:
+    """N-Triples or N-Quads text with every decimal and integer literal in its canonical form."""
+    return _NUMBER.sub(
+        lambda m: f'"{canonical_number(m.group(1), m.group(2))}"^^<{XSD}{m.group(2)}>', text
+    )
 
 
 def _sorted_lines(text: str) -> str:
@@ -41,8 +75,8 @@ def write_dumps(
     """
     folder.mkdir(parents=True)
     table = {**prefixes.DATA, "ek": vocab}
-    nt = _sorted_lines(union.serialize(format="nt"))
-    nq = _sorted_lines(dataset.serialize(format="nquads"))
+    nt = _sorted_lines(canonical_numbers(union.serialize(format="nt")))
+    nq = _sorted_lines(canonical_numbers(dataset.serialize(format="nquads")))
     triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
     quads = sorted(
         ox.parse(nq, format=ox.RdfFormat.N_QUADS), key=lambda q: (str(q.graph_name), str(q.triple))

@@ -141,7 +141,8 @@ def _unexpected(exc: Exception) -> Response:
 
 
 def _bad_gateway(exc: RemoteStoreError) -> Response:
-    return error_response(502, str(exc))
+    # 502, or 503 for a store that stopped at the deadline or lost the release
+    return error_response(exc.status, str(exc))
 
 
 def init_app(app: Flask) -> None:

@@ -86,6 +86,9 @@ def _run_in_worker(job: Job) -> Answer:
     assert _STORE is not None, "worker not initialised"
     try:
         return run_job(_STORE, job)
+    # a remote store that stopped the query at the deadline it was given: 503, as at our own deadline
+    except TimeoutError as exc:
+        raise QueryTimeout(str(exc)) from None
     except OSError as exc:  # a failed SERVICE call or a store read error: keep only the message
         raise QueryFailed(str(exc)) from None
 
