@@ -104,6 +104,8 @@ class ArticleWork:
     identity: tuple[str, ...] = ()
     """Keys under which an election that follows this one finds it."""
     findings: list[Finding] = field(default_factory=list)
+    violations: str = ""
+    """The readable report of the article's Violations, if any (it is then quarantined)."""
 
     @property
     def lines(self) -> list[str]:
@@ -173,6 +175,9 @@ def article_work(job: _Job) -> ArticleWork:
     if job.validate:
         article_shapes, _ = _shapes(job.shapes, _file_digest(job.shapes))
         work.findings = shacl.check(graph, article_shapes, ontology).findings
+        violations = [f for f in work.findings if f.severity == SH.Violation]
+        if violations:
+            work.violations = report.readable(violations, graph, "validation")
         work.slice = shacl.corpus_slice(graph, ontology).serialize(format="nt")
     return work
 
@@ -329,23 +334,26 @@ def _shacl_quarantine(work: ArticleWork, sources: str, violations: list[Finding]
                 finding.shape,
             )
         )
-    return _Quarantine(
-        work.name, work.stem, f"{sources}/{work.name}: " + "; ".join(texts), findings
-    )
+    detail = work.violations or "".join(f"- {text}\n" for text in texts)
+    text = f"{sources}/{work.name}: the graph does not pass validation (shapes/election.ttl)\n"
+    return _Quarantine(work.name, work.stem, text + detail.rstrip("\n"), findings)
 
 
 class _Described:
     """What add_links asks of the graph: is this subject described by some article?"""
 
-    def __init__(self, subjects: set[str]) -> None:
-        self.subjects = subjects
+    def __init__(self, subjects: set[str], unknown: bool) -> None:
+        self.subjects, self.unknown = subjects, unknown
 
     def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
-        return str(triple[0]) in self.subjects
+        return self.unknown or str(triple[0]) in self.subjects
 
 
-def _links(settings: BuildSettings, works: list[ArticleWork], quarantined: set[str]) -> Graph:
-    """The links graph: links whose subject only a quarantined article describes are left out."""
+def _links(
+    settings: BuildSettings, works: list[ArticleWork], quarantined: set[str], log: Any
+) -> Graph:
+    """The links graph. Links whose subject only a quarantined article describes are left out;
+    so, when an article could not be read at all, are links whose subject no article describes."""
     published: set[str] = set()
     every: set[str] = set()
     for work in works:
@@ -353,13 +361,18 @@ def _links(settings: BuildSettings, works: list[ArticleWork], quarantined: set[s
             every |= work.subjects
             if work.name not in quarantined:
                 published |= work.subjects
+    unreadable = any(work.error is not None for work in works)
     links = Graph()
     for path in sorted(settings.links.glob("*.ttl")):
-        add_links(links, path, _Described(every))  # type: ignore[arg-type]
-    for s, p, o in list(links.triples((None, None, None))):
+        add_links(links, path, _Described(every, unreadable))  # type: ignore[arg-type]
+    left_out = 0
+    for s, p, o in sorted(links.triples((None, None, None))):
         if p in _LINK_PROPERTIES and str(s) not in published:
             links.remove((s, p, o))
             links.remove((iris.statement(s, p, o), None, None))
+            left_out += 1
+    if left_out and log is not None:
+        log(f"left out {left_out} link(s) whose subject only a quarantined article describes")
     return links
 
 
@@ -450,11 +463,12 @@ def build(
             quarantine[work.name] = _shacl_quarantine(work, sources, violations)
 
     findings: set[Finding] = set()
-    links = _links(settings, works, set(quarantine))
     if settings.validate:
-        findings = _corpus_findings(settings, works, quarantine, links, cache, workers, sources)
-        links = _links(settings, works, set(quarantine))
+        findings = _corpus_findings(settings, works, quarantine, cache, workers, sources)
+    links = _links(settings, works, set(quarantine), log)
     kept = [w for w in works if w.name not in quarantine]
+    for q in quarantine.values():
+        q.text = q.text.replace(iris.CANONICAL_BASE, settings.base)
     for name in sorted(quarantine):
         log(f"quarantined (not published): {quarantine[name].text}")
     if settings.strict and quarantine:
@@ -463,7 +477,10 @@ def build(
             + "\n".join(f"  {q.text}" for _, q in sorted(quarantine.items()))
         )
     if not kept:
-        raise BuildError(f"every article of {sources} was quarantined; there is nothing to publish")
+        raise BuildError(
+            f"every article of {sources} was quarantined; there is nothing to publish:\n"
+            + "\n".join(f"  {q.text}" for _, q in sorted(quarantine.items()))
+        )
 
     extra = {"ontology.ttl": settings.ontology.read_text(encoding="utf-8")}
     if settings.validate:
@@ -521,7 +538,6 @@ def _corpus_findings(
     settings: BuildSettings,
     works: list[ArticleWork],
     quarantine: dict[str, _Quarantine],
-    links: Graph,
     cache: _Cache,
     workers: int,
     sources: str,
@@ -531,6 +547,7 @@ def _corpus_findings(
     rest checked again."""
     while True:
         kept = [w for w in works if w.name not in quarantine]
+        links = _links(settings, works, set(quarantine), None)
         findings: set[Finding] = {f for w in kept for f in w.findings}
         found: list[Finding] = []
         # The links, with the graphs of the articles whose nodes they link.
