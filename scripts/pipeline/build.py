@@ -149,12 +149,12 @@ def article_work(job: _Job) -> ArticleWork:
         dataset = Dataset()
         article, graph = read_source(job.path, job.curated, ontology, dataset)
     except SourceError as exc:
-        work.error = (exc.line, exc.key, exc.problem, exc.path.name)
+        work.error = (exc.line, exc.key, exc.problem, str(exc.path))
         return work
     except Exception as exc:  # a reader bug must not stop the other articles; --strict fails on it
         last = traceback.extract_tb(exc.__traceback__)[-1]
         problem = f"the pipeline failed on this article: {type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"
-        work.error = (None, None, problem, job.path.name)
+        work.error = (None, None, problem, str(job.path))
         return work
     work.title, work.title_line = article.title, article.title_span.line
     election = iris.election(article.title)
@@ -281,13 +281,10 @@ class _Quarantine:
 
 
 def _where(sources: str, file: str, line: int | None, key: str | None, problem: str) -> str:
-    return (
-        f"{sources}/{file}"
-        + (f":{line}" if line else "")
-        + ": "
-        + (f"key {key!r}: " if key else "")
-        + problem
-    )
+    """`data/sources/X.txt:12: key 'K': problem`, the file named from the project folder."""
+    path = Path(file)
+    shown = f"{sources}/{file}" if not path.is_absolute() else _relative(path, sources)
+    return shown + (f":{line}" if line else "") + ": " + (f"key {key!r}: " if key else "") + problem
 
 
 def _quarantine_finding(
@@ -337,6 +334,11 @@ def _shacl_quarantine(work: ArticleWork, sources: str, violations: list[Finding]
     detail = work.violations or "".join(f"- {text}\n" for text in texts)
     text = f"{sources}/{work.name}: the graph does not pass validation (shapes/election.ttl)\n"
     return _Quarantine(work.name, work.stem, text + detail.rstrip("\n"), findings)
+
+
+def _relative(path: Path, sources: str) -> str:
+    """A file of the project as `data/<folder>/<name>` (sources being `data/sources`)."""
+    return f"{sources.split('/', 1)[0]}/{path.parent.name}/{path.name}"
 
 
 class _Described:
