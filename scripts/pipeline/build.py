@@ -19,6 +19,7 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -385,14 +386,15 @@ _LINK_PROPERTIES = {
 }
 
 
-def _pair_check(job: tuple[str, Path, Path]) -> list[Finding]:
-    """The corpus rules over the slices of one article and of the articles it follows."""
-    text, ontology_path, shapes_path = job
+def _check(job: tuple[str, Path, Path, bool]) -> list[Finding]:
+    """Check N-Triples text: with the corpus rules (an article with the articles it follows) or
+    with the others (the links with the articles they link)."""
+    text, ontology_path, shapes_path, corpus = job
     offline.configure()
     graph = Graph().parse(data=text, format="nt")
-    _, corpus_shapes = _shapes(shapes_path, _file_digest(shapes_path))
+    article_shapes, corpus_shapes = _shapes(shapes_path, _file_digest(shapes_path))
     ontology = _ontology(ontology_path, _file_digest(ontology_path))
-    return shacl.check(graph, corpus_shapes, ontology).findings
+    return shacl.check(graph, corpus_shapes if corpus else article_shapes, ontology).findings
 
 
 def _owners(focus: Any, works: Iterable[ArticleWork]) -> list[ArticleWork]:
@@ -438,6 +440,25 @@ def build(
             settings.base,
             settings.validate,
         )
+    links_text = b"".join(p.read_bytes() for p in sorted(settings.links.glob("*.ttl")))
+    build_key = _digest(project, str(settings.strict), links_text, *jobs)
+    unchanged = _unchanged(settings, build_key)
+    if unchanged is not None:
+        manifest, lines = unchanged
+        for line in lines:
+            log(line)
+        log(
+            f"nothing changed since the last build ({len(jobs)} article(s)); data version "
+            f"{manifest['dataVersion']} -> {settings.dist} is up to date"
+        )
+        return manifest
+    said: list[str] = []
+    outer_log = log
+
+    def log(line: str) -> None:  # what a rebuild with nothing changed says again
+        said.append(line)
+        outer_log(line)
+
     counter = _Progress(len(jobs), progress)
     done = _run(article_work, jobs, cache, "articles", workers, counter)
     works = sorted(done.values(), key=lambda w: w.name)
@@ -533,7 +554,38 @@ def build(
         + f" in {time.perf_counter() - started:.2f} s; data version {manifest['dataVersion']} -> {settings.dist}"
     )
     manifest["quarantined"] = [q.text for _, q in sorted(quarantine.items())]
+    _record(settings, build_key, manifest, said[:-1])
     return manifest
+
+
+_LAST_BUILD = "last-build.json"
+
+
+def _unchanged(settings: BuildSettings, key: str) -> tuple[dict[str, Any], list[str]] | None:
+    """The published manifest and what its build said, if it was built from exactly these
+    inputs (articles, curated files, links, ontology, shapes, code, options) and is still there."""
+    try:
+        last = json.loads((settings.cache / _LAST_BUILD).read_text(encoding="utf-8"))
+        manifest = json.loads((settings.dist / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if last.get("key") != key or last.get("dataVersion") != manifest.get("dataVersion"):
+        return None
+    manifest["quarantined"] = last.get("quarantined", [])
+    return manifest, list(last.get("said", []))
+
+
+def _record(settings: BuildSettings, key: str, manifest: dict[str, Any], said: list[str]) -> None:
+    settings.cache.mkdir(parents=True, exist_ok=True)
+    record = {
+        "key": key,
+        "dataVersion": manifest["dataVersion"],
+        "quarantined": manifest["quarantined"],
+        "said": said,
+    }
+    tmp = settings.cache / f"{_LAST_BUILD}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, settings.cache / _LAST_BUILD)
 
 
 def _corpus_findings(
@@ -556,20 +608,18 @@ def _corpus_findings(
         link_subjects = {str(s) for s in links.subjects() if isinstance(s, URIRef)}
         linked = [w for w in kept if w.subjects & link_subjects]
         if len(links):
-            graph = Graph()
-            for triple in links:
-                graph.add(triple)
-            for work in linked:
-                graph.parse(data="\n".join(work.canonical), format="nquads")
-            article_shapes, _ = _shapes(settings.shapes, _file_digest(settings.shapes))
-            ontology = _ontology(settings.ontology, _file_digest(settings.ontology))
-            found += shacl.check(graph, article_shapes, ontology).findings
+            text = links.serialize(format="nt") + "\n".join(
+                dumps.ntriples_of([line for work in linked for line in work.canonical])
+            )
+            job = (text, settings.ontology, settings.shapes, False)
+            key = _digest(shacl_digest(settings), text)
+            found += _run(_check, {key: job}, cache, "links", 1, _Progress(1, None))[key]
         # The corpus rules, each article with the articles it follows.
         by_identity: dict[str, list[ArticleWork]] = {}
         for work in kept:
             for key in work.identity:
                 by_identity.setdefault(key, []).append(work)
-        jobs: dict[str, tuple[str, Path, Path]] = {}
+        jobs: dict[str, tuple[str, Path, Path, bool]] = {}
         for work in kept:
             previous = sorted(
                 {
@@ -583,9 +633,14 @@ def _corpus_findings(
             if not previous:
                 continue
             text = "".join(w.slice for w in [work, *previous])
-            jobs[_digest(shacl_digest(settings), text)] = (text, settings.ontology, settings.shapes)
+            jobs[_digest(shacl_digest(settings), text)] = (
+                text,
+                settings.ontology,
+                settings.shapes,
+                True,
+            )
         counter = _Progress(len(jobs), None)
-        for pair in _run(_pair_check, jobs, cache, "corpus", workers, counter).values():
+        for pair in _run(_check, jobs, cache, "corpus", workers, counter).values():
             found += pair
         findings.update(found)
         violations = [f for f in found if f.severity == SH.Violation]
