@@ -477,7 +477,7 @@ def build(
                 Path(elections[work.election].name),
             )
             quarantine[work.name] = _source_quarantine(
-                work, sources, (error.line, None, error.problem, work.name)
+                work, sources, (error.line, None, error.problem, str(settings.sources / work.name))
             )
             continue
         elections[work.election] = work
