@@ -6,8 +6,8 @@ key made of the article's text, its curated file, the ontology, the shapes, the 
 (`code_version`). An article that is malformed (SourceError) or whose graph breaks a rule of
 severity Violation is quarantined: it is not published, and the build output and the published
 validation report name it with its file, line, key and problem. Every other article is published.
-The rules that compare two articles (`shacl.CORPUS_RULES`) then run on each article with the one it
-follows, also cached. `--strict` turns any quarantine into a failed build.
+The rules that compare two articles (`shacl.CORPUS_RULES`) then run once over what every
+published article says of its elections and results (`shacl.corpus_check`). `--strict` turns any quarantine into a failed build.
 
 Nothing is published unless every step succeeds: the dumps are written to a staging folder
 under data/.builds/ and data/dist (a symlink) is switched to it only at the end. The output is
@@ -35,7 +35,6 @@ from typing import Any, TextIO
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from election_kg.common import iris, offline
-from election_kg.common.vocab import EK
 from election_kg.common.vocabgen import NAMESPACE
 from election_kg.pipeline import dumps
 from election_kg.pipeline.article import read_article
@@ -100,10 +99,6 @@ class ArticleWork:
     subjects: frozenset[str] = frozenset()
     slice: str = ""
     """N-Triples of what the corpus rules read of the article (shacl.corpus_slice)."""
-    follows: tuple[str, ...] = ()
-    """Keys of the elections this one follows: their IRIs and (country, legislature, year)."""
-    identity: tuple[str, ...] = ()
-    """Keys under which an election that follows this one finds it."""
     findings: list[Finding] = field(default_factory=list)
     violations: str = ""
     """The readable report of the article's Violations, if any (it is then quarantined)."""
@@ -164,15 +159,6 @@ def article_work(job: _Job) -> ArticleWork:
     if job.base != iris.CANONICAL_BASE:
         work.published = _sorted_nquads(rebase_dataset(dataset, job.base))
     work.subjects = frozenset(str(s) for s in graph.subjects() if isinstance(s, URIRef))
-    work.follows = tuple(
-        sorted(
-            key
-            for previous in graph.objects(election, EK.follows)
-            for key in (str(previous), _place_in_time(graph, election, previous))
-            if key
-        )
-    )
-    work.identity = tuple(sorted(k for k in (str(election), _place_in_time(graph, election)) if k))
     if job.validate:
         article_shapes, _ = _shapes(job.shapes, _file_digest(job.shapes))
         work.findings = shacl.check(graph, article_shapes, ontology).findings
@@ -181,18 +167,6 @@ def article_work(job: _Job) -> ArticleWork:
             work.violations = report.readable(violations, graph, "validation")
         work.slice = shacl.corpus_slice(graph, ontology).serialize(format="nt")
     return work
-
-
-def _place_in_time(graph: Graph, election: URIRef, node: URIRef | None = None) -> str:
-    """(country, legislature, year) of `node` (default: the election), the country and
-    legislature being the election's own; '' when one is unknown."""
-    node = node if node is not None else election
-    country = graph.value(election, EK.country)
-    body = graph.value(election, EK.legislature)
-    year = graph.value(node, EK.electionYear)
-    if country is None or body is None or year is None:
-        return ""
-    return f"{country} {body} {year}"
 
 
 class _Progress:
@@ -386,15 +360,14 @@ _LINK_PROPERTIES = {
 }
 
 
-def _check(job: tuple[str, Path, Path, bool]) -> list[Finding]:
-    """Check N-Triples text: with the corpus rules (an article with the articles it follows) or
-    with the others (the links with the articles they link)."""
-    text, ontology_path, shapes_path, corpus = job
+def _check(job: tuple[str, Path, Path]) -> list[Finding]:
+    """Check N-Triples text (the links with the articles they link) with the article rules."""
+    text, ontology_path, shapes_path = job
     offline.configure()
     graph = Graph().parse(data=text, format="nt")
-    article_shapes, corpus_shapes = _shapes(shapes_path, _file_digest(shapes_path))
+    article_shapes, _ = _shapes(shapes_path, _file_digest(shapes_path))
     ontology = _ontology(ontology_path, _file_digest(ontology_path))
-    return shacl.check(graph, corpus_shapes if corpus else article_shapes, ontology).findings
+    return shacl.check(graph, article_shapes, ontology).findings
 
 
 def _owners(focus: Any, works: Iterable[ArticleWork]) -> list[ArticleWork]:
@@ -487,7 +460,7 @@ def build(
 
     findings: set[Finding] = set()
     if settings.validate:
-        findings = _corpus_findings(settings, works, quarantine, cache, workers, sources)
+        findings = _corpus_findings(settings, works, quarantine, cache, sources)
     links = _links(settings, works, set(quarantine), log)
     kept = [w for w in works if w.name not in quarantine]
     for q in quarantine.values():
@@ -593,7 +566,6 @@ def _corpus_findings(
     works: list[ArticleWork],
     quarantine: dict[str, _Quarantine],
     cache: _Cache,
-    workers: int,
     sources: str,
 ) -> set[Finding]:
     """The findings of the published articles, of the links, and of the corpus rules, each
@@ -611,37 +583,13 @@ def _corpus_findings(
             text = links.serialize(format="nt") + "\n".join(
                 dumps.ntriples_of([line for work in linked for line in work.canonical])
             )
-            job = (text, settings.ontology, settings.shapes, False)
+            job = (text, settings.ontology, settings.shapes)
             key = _digest(shacl_digest(settings), text)
             found += _run(_check, {key: job}, cache, "links", 1, _Progress(1, None))[key]
-        # The corpus rules, each article with the articles it follows.
-        by_identity: dict[str, list[ArticleWork]] = {}
-        for work in kept:
-            for key in work.identity:
-                by_identity.setdefault(key, []).append(work)
-        jobs: dict[str, tuple[str, Path, Path, bool]] = {}
-        for work in kept:
-            previous = sorted(
-                {
-                    p.name: p
-                    for key in work.follows
-                    for p in by_identity.get(key, [])
-                    if p is not work
-                }.values(),
-                key=lambda w: w.name,
-            )
-            if not previous:
-                continue
-            text = "".join(w.slice for w in [work, *previous])
-            jobs[_digest(shacl_digest(settings), text)] = (
-                text,
-                settings.ontology,
-                settings.shapes,
-                True,
-            )
-        counter = _Progress(len(jobs), None)
-        for pair in _run(_check, jobs, cache, "corpus", workers, counter).values():
-            found += pair
+        # The corpus rules, over what every published article says of its elections and results.
+        _, corpus_shapes = _shapes(settings.shapes, _file_digest(settings.shapes))
+        ontology = _ontology(settings.ontology, _file_digest(settings.ontology))
+        found += shacl.corpus_check([w.slice for w in kept], corpus_shapes, ontology)
         findings.update(found)
         violations = [f for f in found if f.severity == SH.Violation]
         if not violations:

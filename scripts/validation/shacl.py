@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, RDFS, BNode, Graph, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
@@ -250,3 +250,88 @@ def corpus_slice(graph: Graph, ontology: Graph) -> Graph:
             for excerpt in graph.objects(statement, PROV.wasDerivedFrom):
                 keep(excerpt, _SLICE_EXCERPT)
     return out
+
+
+def corpus_check(slices: list[str], shapes: Graph, ontology: Graph) -> list[Finding]:
+    """The corpus rules over every article's slice at once, in pyoxigraph.
+
+    Each rule is a node shape with sh:targetClass and SPARQL constraints (SHACL-SPARQL); SHACL
+    defines a constraint's results as its SELECT's solutions with $this pre-bound to each focus
+    node, which are the solutions of the same query with $this free, restricted to the targets.
+    So each query runs once over the corpus instead of once per election and pair of articles, in
+    a store that also holds the ontology (for the subclasses of the target class).
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(ontology.serialize(format="nt").encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    store.bulk_load("".join(slices).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    found: list[Finding] = []
+    for shape in CORPUS_RULES:
+        severity = shapes.value(shape, SH.severity) or SH.Violation
+        target = shapes.value(shape, SH.targetClass)
+        for constraint in shapes.objects(shape, SH.sparql):
+            select = str(shapes.value(constraint, SH.select))
+            prologue = "".join(
+                f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+                for prefixes in shapes.objects(constraint, SH.prefixes)
+                for d in shapes.objects(prefixes, SH.declare)
+            )
+            query = prologue + select.replace("$this", "?this")
+            targets = {
+                str(row["this"].value)
+                for row in store.query(
+                    f"SELECT DISTINCT ?this WHERE {{ ?this a/<{RDFS.subClassOf}>* <{target}> }}"
+                )
+            }
+            template = shapes.value(constraint, SH.message)
+            solutions = store.query(query)
+            variables = [v.value for v in solutions.variables]
+            for row in solutions:
+                bound = {name: row[name] for name in variables if row[name] is not None}
+                focus = bound.get("this")
+                if focus is None or focus.value not in targets:
+                    continue
+                found.append(
+                    Finding(
+                        severity=severity,
+                        focus=_term(focus),
+                        path=_term(bound["path"]) if "path" in bound else None,
+                        value=_term(bound["value"]) if "value" in bound else None,
+                        message=_message(template, bound),
+                        shape=shape,
+                        component=SH.SPARQLConstraintComponent,
+                        constraint=constraint,
+                    )
+                )
+    return sorted(set(found), key=Finding.sort_key)
+
+
+def _term(term: Any) -> Node:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(
+            term.value, datatype=None if datatype == str(XSD_STRING) else URIRef(datatype)
+        )
+    return BNode(term.value)
+
+
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+
+def _message(template: Node | None, bound: dict[str, Any]) -> Literal:
+    """The constraint's message with each {?name} (or {$name}) replaced by the row's value."""
+    if template is None:
+        return Literal("(the shape gives no message)")
+    text = str(template)
+    for name, value in bound.items():
+        shown = str(_term(value))
+        text = text.replace("{?" + name + "}", shown).replace("{$" + name + "}", shown)
+    language = template.language if isinstance(template, Literal) else None
+    return Literal(text, lang=language) if language else Literal(text)
