@@ -236,14 +236,15 @@ def _run(
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(missing))) as pool:
             futures = {pool.submit(function, jobs[key]): key for key in missing}
             for future in concurrent.futures.as_completed(futures):
-                results[futures[future]] = future.result()
+                key = futures[future]
+                results[key] = future.result()
+                cache.put(kind, key, results[key])  # kept even if the build is then interrupted
                 progress.step()
     else:
         for key in missing:
             results[key] = function(jobs[key])
+            cache.put(kind, key, results[key])
             progress.step()
-    for key in missing:
-        cache.put(kind, key, results[key])
     return results
 
 
@@ -257,9 +258,13 @@ class _Quarantine:
 
 def _where(sources: str, file: str, line: int | None, key: str | None, problem: str) -> str:
     """`data/sources/X.txt:12: key 'K': problem`, the file named from the project folder."""
-    path = Path(file)
-    shown = f"{sources}/{file}" if not path.is_absolute() else _relative(path, sources)
-    return shown + (f":{line}" if line else "") + ": " + (f"key {key!r}: " if key else "") + problem
+    return (
+        _relative(Path(file), sources)
+        + (f":{line}" if line else "")
+        + ": "
+        + (f"key {key!r}: " if key else "")
+        + problem
+    )
 
 
 def _quarantine_finding(
