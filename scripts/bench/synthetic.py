@@ -264,11 +264,14 @@ def generate(
     per_country = 5
     paths: list[Path] = []
     won: list[int] | None = None
+    countries: dict[str, int] = {}
     for index in range(elections):
         country_no, year_no = divmod(index, per_country)
         layout = layouts[country_no % len(layouts)]
         country_rng = random.Random(f"{seed}-{country_no}")
         country = f"{_name(country_rng, 3)}ia"
+        while countries.setdefault(country, country_no) != country_no:  # one name, one country
+            country = f"{_name(country_rng, 3)}ia"
         party_names = [
             f"{country_rng.choice(WORDS)} {country_rng.choice(WORDS)} of {country} {k + 1}"
             for k in range(parties)
