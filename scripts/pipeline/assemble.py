@@ -165,13 +165,3 @@ def rebase_dataset(source: Dataset, base: str) -> Dataset:
             (move(s), move(p), move(o))
         )
     return dataset
-
-
-def rebased(built: BuiltGraph, base: str) -> BuiltGraph:
-    if base == iris.CANONICAL_BASE:
-        return built
-    move = _mover(base)
-    union = Graph()
-    for triple in built.union:
-        union.add(tuple(move(t) for t in triple))  # type: ignore[arg-type]
-    return BuiltGraph(rebase_dataset(built.dataset, base), union, built.ontology, built.articles)

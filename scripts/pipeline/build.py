@@ -491,9 +491,8 @@ def build(
         log(shacl.summary(outcome, len(quarantine)))
         for finding in outcome.findings:
             if finding.component != report.QUARANTINE_COMPONENT:
-                log(
-                    f"  {report.severity_name(finding.severity).lower()}: <{finding.focus}> {shacl.shorten(str(finding.message), 100)}"
-                )
+                line = f"  {report.severity_name(finding.severity).lower()}: <{finding.focus}> {shacl.shorten(str(finding.message), 100)}"
+                log(line.replace(iris.CANONICAL_BASE, settings.base))
         extra.update(
             {
                 "shapes.ttl": settings.shapes.read_text(encoding="utf-8"),
