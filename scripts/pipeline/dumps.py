@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
 
 from election_kg.common import formats, prefixes
 from election_kg.pipeline import jsonld, tables
@@ -64,19 +63,26 @@ def _sorted_lines(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def ntriples_of(nquads_lines: list[str]) -> list[str]:
+    """The union graph's N-Triples lines from N-Quads lines whose graph is always an IRI."""
+    return [line[: line.rindex(" <")] + " ." for line in nquads_lines]
+
+
 def write_dumps(
-    dataset: Dataset, union: Graph, folder: Path, base: str, vocab: str, extra: dict[str, str]
+    nquads: str, folder: Path, base: str, vocab: str, extra: dict[str, str]
 ) -> dict[str, Any]:
     """Write every dump, the tidy tables (`tables`) and `extra` text files, each with its .gz;
     return the manifest.
 
-    rdflib makes the sorted N-Triples and N-Quads; pyoxigraph writes Turtle and TriG from them
-    (in that order, so the output is stable) far faster than rdflib's pretty-printers.
+    `nquads` is rdflib's N-Quads of every named graph (each article's, written by its worker,
+    and the links'); the N-Triples of the union are the same lines without their graph, sorted.
+    pyoxigraph writes Turtle and TriG from them (in that order, so the output is stable) far
+    faster than rdflib's pretty-printers.
     """
     folder.mkdir(parents=True)
     table = {**prefixes.DATA, "ek": vocab}
-    nt = _sorted_lines(canonical_numbers(union.serialize(format="nt")))
-    nq = _sorted_lines(canonical_numbers(dataset.serialize(format="nquads")))
+    nq = _sorted_lines(canonical_numbers(nquads))
+    nt = _sorted_lines("\n".join(ntriples_of(nq.splitlines())))
     triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
     quads = sorted(
         ox.parse(nq, format=ox.RdfFormat.N_QUADS), key=lambda q: (str(q.graph_name), str(q.triple))

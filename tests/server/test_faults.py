@@ -155,7 +155,8 @@ def test_a_failed_build_never_replaces_the_served_one(project, reloading):
         encoding="utf-8",
     )
     try:
-        result = run_cli("build", "--root", str(project))
+        # --strict: a malformed article fails the whole build (without it, it is quarantined)
+        result = run_cli("build", "--strict", "--root", str(project))
         assert result.returncode == 1 and "must not be negative" in result.stderr
     finally:
         broken.unlink()
