@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import DCAT, FOAF, RDF, RDFS, SKOS, Dataset, Graph, Literal, URIRef
 
 from election_kg.common import iris, offline
+from election_kg.common.vocab import EK
 from election_kg.common.vocabgen import NAMESPACE
 from election_kg.pipeline import dumps
 from election_kg.pipeline.article import read_article
@@ -46,6 +47,7 @@ from election_kg.pipeline.assemble import (
     rebase_dataset,
     source_paths,
 )
+from election_kg.pipeline.dumps import ntriples_of
 from election_kg.pipeline.errors import BuildError, SourceError
 from election_kg.pipeline.links import add_links
 from election_kg.validation import report, shacl
@@ -116,6 +118,21 @@ class _Job:
     shapes: Path
     base: str
     validate: bool
+    datasets: str = ""
+    """N-Triples of the evidence datasets the links files describe: a curated evidence record may
+    cite one (ek:inDataset), and the article's check must see that it is a dcat:Dataset."""
+
+
+def evidence_datasets(settings: BuildSettings) -> str:
+    """The dcat:Dataset descriptions of data/links/*.ttl, as sorted N-Triples."""
+    links = Graph()
+    for path in sorted(settings.links.glob("*.ttl")):
+        links.parse(path, format="turtle")
+    kept = Graph()
+    for dataset in links.subjects(RDF.type, DCAT.Dataset):
+        for triple in links.triples((dataset, None, None)):
+            kept.add(triple)
+    return "".join(sorted(kept.serialize(format="nt").splitlines(keepends=True)))
 
 
 @functools.lru_cache(maxsize=4)
@@ -161,7 +178,8 @@ def article_work(job: _Job) -> ArticleWork:
     work.subjects = frozenset(str(s) for s in graph.subjects() if isinstance(s, URIRef))
     if job.validate:
         article_shapes, _ = _shapes(job.shapes, _file_digest(job.shapes))
-        work.findings = shacl.check(graph, article_shapes, ontology).findings
+        checked = graph + Graph().parse(data=job.datasets, format="nt") if job.datasets else graph
+        work.findings = shacl.check(checked, article_shapes, ontology).findings
         violations = [f for f in work.findings if f.severity == SH.Violation]
         if violations:
             work.violations = report.readable(violations, graph, "validation")
@@ -321,14 +339,27 @@ def _relative(path: Path, sources: str) -> str:
     return f"{sources.split('/', 1)[0]}/{path.parent.name}/{path.name}"
 
 
-class _Described:
-    """What add_links asks of the graph: is this subject described by some article?"""
+_NAMING = tuple(
+    f"<{p}>" for p in (RDFS.label, SKOS.altLabel, FOAF.name, EK.country, EK.contestant, EK.election)
+)
 
-    def __init__(self, subjects: set[str], unknown: bool) -> None:
-        self.subjects, self.unknown = subjects, unknown
 
-    def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
-        return self.unknown or str(triple[0]) in self.subjects
+class _Described(Graph):
+    """What add_links reads of the articles: their names, countries and results (a graph of just
+    those triples), and which subjects some article describes."""
+
+    def __init__(self, lines: list[str], subjects: set[str], unknown: bool) -> None:
+        super().__init__()
+        wanted = [line for line in ntriples_of(lines) if any(p in line for p in _NAMING)]
+        if wanted:
+            self.parse(data="\n".join(wanted), format="nt")
+        self.described, self.unknown = subjects, unknown
+
+    def __contains__(self, triple: Any) -> bool:
+        s, p, o = triple
+        if p is None and o is None:  # "is this subject described by some article?"
+            return self.unknown or str(s) in self.described
+        return super().__contains__(triple)
 
 
 def _links(
@@ -345,8 +376,10 @@ def _links(
                 published |= work.subjects
     unreadable = any(work.error is not None for work in works)
     links = Graph()
+    lines = [line for work in works if work.error is None for line in work.canonical]
+    described = _Described(lines, every, unreadable)
     for path in sorted(settings.links.glob("*.ttl")):
-        add_links(links, path, _Described(every, unreadable))  # type: ignore[arg-type]
+        add_links(links, path, described)
     left_out = 0
     for s, p, o in sorted(links.triples((None, None, None))):
         if p in _LINK_PROPERTIES and str(s) not in published:
@@ -401,11 +434,13 @@ def build(
         settings.ontology.read_bytes(),
         settings.shapes.read_bytes() if settings.validate else b"",
     )
+    datasets = evidence_datasets(settings)
     jobs: dict[str, _Job] = {}
     for path in paths:
         curated = curated_of(settings, path)
         key = _digest(
             project,
+            datasets,
             path.name,
             path.read_bytes(),
             curated.read_bytes() if curated.exists() else b"(none)",
@@ -417,6 +452,7 @@ def build(
             settings.shapes,
             settings.base,
             settings.validate,
+            datasets,
         )
     links_text = b"".join(p.read_bytes() for p in sorted(settings.links.glob("*.ttl")))
     build_key = _digest(project, str(settings.strict), links_text, *jobs)
