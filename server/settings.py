@@ -52,6 +52,12 @@ class Settings:
         "Oxigraph server: http://HOST:PORT/query.",
     )
     max_query_length: int = _setting(20_000, "Longest SPARQL query text accepted, in characters.")
+    max_query_depth: int = _setting(
+        100,
+        "Deepest nesting a SPARQL query may have: groups, subqueries, parentheses, [ ] lists and "
+        "runs of unary operators (! - + ^) count; past it 400, before any parser sees the query "
+        "(pyoxigraph overflows its stack near 3,000). 0 turns the check off.",
+    )
     max_body_bytes: int = _setting(100_000, "Largest request body accepted, in bytes.")
     max_header_bytes: int = _setting(
         16_384,
@@ -66,6 +72,11 @@ class Settings:
         60.0,
         "Seconds of query time one client (IP address) may use per `query_budget_window`; "
         "past it queries get 429 with Retry-After (0: no budget).",
+    )
+    trusted_proxies: tuple[str, ...] = _setting(
+        (),
+        "Addresses or networks (CIDR) of reverse proxies in front of the server: only for a "
+        "connection from one of them is the client (for `query_budget`) read from X-Forwarded-For.",
     )
     query_budget_window: float = _setting(60.0, "Seconds over which the query budget refills.")
     budget_store: str = _setting(
