@@ -109,8 +109,10 @@ class Settings:
         settings = replace(cls(), **{**values, **overrides})
         # Folders are read relative to the directory the server starts in, whatever a library's own
         # idea of "relative" is (Flask joins relative paths to the package's folder).
+        # Made absolute, never resolved: `dist` is a symlink that a new build switches, and a worker
+        # started by a reload (SIGHUP) must follow it to the new build, not to the one the master saw.
         absolute = {
-            f.name: getattr(settings, f.name).resolve()
+            f.name: getattr(settings, f.name).absolute()
             for f in fields(cls)
             if isinstance(getattr(settings, f.name), Path)
         }

@@ -123,10 +123,16 @@ class Supervisor(MPServer):
     # -- one socket, bound here ------------------------------------------------------------------
     def _init_shared_socket(self) -> None:
         self._ssp = None
-        self._shd = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
+        try:
+            self._shd = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
+        except RuntimeError as exc:  # granian's bind error: "Address already in use (os error 98)"
+            raise SystemExit(f"cannot listen on {self._bind_addr_fmt}: {exc}") from None
         self._sfd = self._shd.get_fd()
         self._sso = socket.socket(fileno=self._sfd)
         self._sso.set_inheritable(True)
+        # granian binds with SO_REUSEPORT; with one socket for every worker it serves no purpose and
+        # would let a second server bind the same port and take half the connections: refuse that.
+        self._sso.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 0)
 
     def _drop_shared_socket(self) -> None:
         """Kept open until the workers are gone (`_stop_workers` closes it last)."""
