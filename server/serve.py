@@ -94,11 +94,12 @@ def serve_command(
             else ""
         )
     )
-    Supervisor(  # granian's process manager, made to reload without dropping a connection
+    # granian's process manager, made to reload without dropping a connection (`supervisor`); a
+    # retired worker's in-flight queries end by their deadline, so it drains in query_timeout + 5 s
+    Supervisor(
         "election_kg.server.serve:app_factory",
         factory=True,
-        drain=settings.query_timeout
-        + 5,  # a retired worker's in-flight queries end by their deadline
+        drain=settings.query_timeout + 5,
         address=host,
         port=port,
         interface=Interfaces.WSGI,
