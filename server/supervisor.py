@@ -133,6 +133,8 @@ class Supervisor(MPServer):
         # granian binds with SO_REUSEPORT; with one socket for every worker it serves no purpose and
         # would let a second server bind the same port and take half the connections: refuse that.
         self._sso.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 0)
+        # port 0: the system chose one; "Listening at" (logged next) names it
+        self.bind_port = self._sso.getsockname()[1]
 
     def _drop_shared_socket(self) -> None:
         """Kept open until the workers are gone (`_stop_workers` closes it last)."""
