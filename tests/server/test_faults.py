@@ -315,6 +315,27 @@ def test_sighup_every_2_s_under_load_drops_nothing_and_sigterm_stops_in_bounded_
         stop_server(server)
 
 
+def test_a_worker_stopped_while_it_loads_dies_and_leaves_no_extra_worker(built):
+    """A SIGTERM that reaches a new worker before it has loaded the app used to run the master's
+    handler in the worker's copy of it: the worker lived on, an extra one, and the master waited on
+    it forever. Now it dies at once, the old worker keeps serving, and the server stops in bounds."""
+    server = start_server(built.dist, env={"ELECTION_KG_QUERY_BUDGET": "0"}, workers=1)
+    try:
+        [old] = http_workers(server.process.pid)
+        server.process.send_signal(signal.SIGHUP)
+        [new] = wait_for(lambda: set(http_workers(server.process.pid)) - {old}, 30, "a new worker")
+        os.kill(new, signal.SIGTERM)  # while it loads the app (it takes a second or more)
+        wait_for(lambda: not alive(new), 10, "the loading worker gone")
+        assert http_workers(server.process.pid) == [old]  # not replaced: the old one serves on
+        assert requests.get(server.url + "/health", timeout=30).status_code == 200
+        stopping = time.monotonic()
+        server.process.terminate()
+        server.process.wait(timeout=STOP_BOUND)
+        assert time.monotonic() - stopping < STOP_BOUND
+    finally:
+        stop_server(server)
+
+
 # --- refusing to start on a damaged build -------------------------------------------------------
 
 
