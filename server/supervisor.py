@@ -13,7 +13,8 @@ What granian 2.x does on Linux (granian/server/common.py, mp.py), and what goes 
 Here:
 - the master binds the one listening socket and workers inherit it (fork): connections wait in its
   backlog while workers change, whichever worker accepts them;
-- a forked worker dies on SIGTERM/SIGINT and ignores SIGHUP from the first instruction (at-fork hook);
+- a forked worker dies on SIGTERM/SIGINT and ignores SIGHUP from its first instruction: the master
+  blocks those signals around each fork, the child resets the handlers, then unblocks them;
 - a worker is replaced only once its successor has loaded the app (it says so over a pipe); a
   successor that fails to start is stopped and the old worker keeps serving;
 - the old worker is told (SIGUSR1) to stop accepting: its copies of the listening socket are
@@ -51,12 +52,29 @@ _LISTENING: tuple[int, int] | None = (
 )
 
 
+_STOPPING = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+
+
+def block_stopping_signals() -> None:
+    """In the master, just before it forks a worker: hold SIGTERM/SIGINT/SIGHUP back, so that none
+    can reach the child before it has dropped the master's handlers (Python runs a handler when the
+    child's interpreter next looks, which on a busy machine can be long after the signal)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+
+
+def unblock_stopping_signals() -> None:
+    """In the master, once the worker is forked: signals held back meanwhile are delivered now."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+
+
 def reset_inherited_signals() -> None:
-    """In a forked worker, at once: die on SIGTERM/SIGINT (not the master's handler), ignore SIGHUP.
-    granian installs its own graceful SIGTERM/SIGINT handlers once the app is loaded."""
+    """In a forked worker, at once: die on SIGTERM/SIGINT (not the master's handler), ignore SIGHUP,
+    then let through what was held back (a SIGTERM sent meanwhile ends it now). granian installs its
+    own graceful SIGTERM/SIGINT handlers once the app is loaded."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
 
 
 def stop_accepting(listening: tuple[int, int]) -> int:
@@ -265,5 +283,9 @@ class Supervisor(MPServer):
         # Workers inherit the socket and the pipe: fork (3.14 defaults to forkserver, and granian
         # would then use spawn). Every child forked from here resets the master's handlers at once.
         multiprocessing.set_start_method("fork", force=True)
-        os.register_at_fork(after_in_child=reset_inherited_signals)
+        os.register_at_fork(
+            before=block_stopping_signals,
+            after_in_parent=unblock_stopping_signals,
+            after_in_child=reset_inherited_signals,
+        )
         super().serve(spawn_target, target_loader or self.loader, wrap_loader)
