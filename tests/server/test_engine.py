@@ -167,8 +167,10 @@ DEEP_NEGATION = "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 3000 + "BOUND(?o)) }
 def test_a_deeply_nested_query_is_400_and_no_query_process_is_replaced(
     strict_server, query, levels
 ):
+    # the pool whole (an earlier test's killed processes replaced), then not one of them may die
     before = wait_for(
-        lambda: sorted(query_workers(strict_server.process.pid)), what="query processes"
+        lambda: len(pids := sorted(query_workers(strict_server.process.pid))) == 2 and pids,
+        what="two query processes",
     )
     answer = requests.post(
         strict_server.url + "/sparql", data={"query": query}, headers=JSON, timeout=30
@@ -176,8 +178,7 @@ def test_a_deeply_nested_query_is_400_and_no_query_process_is_replaced(
     assert answer.status_code == 400, answer.text
     message = answer.json()["message"]
     assert f"nests {levels} levels deep; the limit is 100 (max_query_depth" in message
-    assert sorted(query_workers(strict_server.process.pid)) == before
-    assert all(alive(pid) for pid in before)
+    assert all(alive(pid) for pid in before), "a query process died of the query"
 
 
 def test_a_query_that_crashes_its_worker_twice_is_422_and_then_refused_at_once(lenient_server):
