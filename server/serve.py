@@ -3,7 +3,8 @@
 Chosen by measurement (README, "Performance"): on the seed's query mix granian's Rust HTTP layer
 answered about 1.8x the requests/s of gunicorn's gthread workers at concurrency 16, with a lower
 p99. Each granian worker is a process with its own app, result cache and query pool; a worker
-that dies is respawned, and SIGHUP reloads the workers (a new build is picked up).
+that dies is respawned, and SIGHUP reloads the workers (a new build is picked up) one at a time,
+without refusing or dropping a connection (`supervisor`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-from granian import Granian
 from granian.constants import Interfaces
 
 from election_kg.server.http import budget
 from election_kg.server.settings import Settings
 from election_kg.server.store.release import VERIFIED, ReleaseError, load_release
+from election_kg.server.supervisor import Supervisor
 
 
 def app_factory() -> object:
@@ -129,15 +130,17 @@ def serve_command(
             else ""
         )
     )
-    Granian(
+    # granian's process manager, made to reload without dropping a connection (`supervisor`); a
+    # retired worker's in-flight queries end by their deadline, so it drains in query_timeout + 5 s
+    Supervisor(
         "election_kg.server.serve:app_factory",
         factory=True,
+        drain=settings.query_timeout + 5,
         address=host,
         port=port,
         interface=Interfaces.WSGI,
         workers=settings.workers,
         blocking_threads=settings.threads,
         respawn_failed_workers=True,
-        respawn_interval=0.5,
         log_access=True,
     ).serve()

@@ -76,6 +76,10 @@ def unsupported_media_type(message: str, accepted: Iterable[str]) -> ApiError:
     return ApiError(415, message, {"Accept-Post": ", ".join(accepted)})
 
 
+def unprocessable(message: str) -> ApiError:
+    return ApiError(422, message)
+
+
 def bad_gateway(message: str) -> ApiError:
     return ApiError(502, message)
 
