@@ -348,17 +348,17 @@ class _Described(Graph):
     """What add_links reads of the articles: their names, countries and results (a graph of just
     those triples), and which subjects some article describes."""
 
-    def __init__(self, lines: list[str], subjects: set[str], unknown: bool) -> None:
+    def __init__(self, lines: list[str], subjects: set[str]) -> None:
         super().__init__()
         wanted = [line for line in ntriples_of(lines) if any(p in line for p in _NAMING)]
         if wanted:
             self.parse(data="\n".join(wanted), format="nt")
-        self.described, self.unknown = subjects, unknown
+        self.described = subjects
 
     def __contains__(self, triple: Any) -> bool:
         s, p, o = triple
         if p is None and o is None:  # "is this subject described by some article?"
-            return self.unknown or str(s) in self.described
+            return str(s) in self.described
         return super().__contains__(triple)
 
 
@@ -377,9 +377,9 @@ def _links(
     unreadable = any(work.error is not None for work in works)
     links = Graph()
     lines = [line for work in works if work.error is None for line in work.canonical]
-    described = _Described(lines, every, unreadable)
+    described = _Described(lines, every)
     for path in sorted(settings.links.glob("*.ttl")):
-        add_links(links, path, described)
+        add_links(links, path, described, partial=unreadable)
     left_out = 0
     for s, p, o in sorted(links.triples((None, None, None))):
         if p in _LINK_PROPERTIES and str(s) not in published:
