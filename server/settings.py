@@ -49,9 +49,21 @@ class Settings:
         "",
         "SPARQL 1.1 query URL of a remote store holding the build's graphs (pushed with "
         "`election-kg load --gsp`); when set, every page and query reads it instead of `store`. "
-        "Oxigraph server: http://HOST:PORT/query.",
+        "Oxigraph server: http://HOST:PORT/query; Fuseki: http://HOST:3030/DATASET/query; "
+        "Virtuoso: http://HOST:8890/sparql.",
+    )
+    store_user: str = _setting(
+        "",
+        "Account on the remote store, when it asks for one (Basic or Digest auth); the password "
+        "comes from ELECTION_KG_STORE_PASSWORD or ~/.netrc, never from a setting or the command line.",
     )
     max_query_length: int = _setting(20_000, "Longest SPARQL query text accepted, in characters.")
+    max_query_depth: int = _setting(
+        100,
+        "Deepest nesting a SPARQL query may have: groups, subqueries, parentheses, [ ] lists and "
+        "runs of unary operators (! - + ^) count; past it 400, before any parser sees the query "
+        "(pyoxigraph overflows its stack near 3,000). 0 turns the check off.",
+    )
     max_body_bytes: int = _setting(100_000, "Largest request body accepted, in bytes.")
     max_header_bytes: int = _setting(
         16_384,
@@ -67,6 +79,11 @@ class Settings:
         "Seconds of query time one client (IP address) may use per `query_budget_window`; "
         "past it queries get 429 with Retry-After (0: no budget).",
     )
+    trusted_proxies: tuple[str, ...] = _setting(
+        (),
+        "Addresses or networks (CIDR) of reverse proxies in front of the server: only for a "
+        "connection from one of them is the client (for `query_budget`) read from X-Forwarded-For.",
+    )
     query_budget_window: float = _setting(60.0, "Seconds over which the query budget refills.")
     budget_store: str = _setting(
         "",
@@ -75,6 +92,10 @@ class Settings:
     )
     result_cache_size: int = _setting(
         512, "How many query results the in-memory cache keeps (0 turns it off)."
+    )
+    page_cache_size: int = _setting(
+        2048,
+        "How many pages and resource documents each HTTP worker keeps once made (per release; 0 turns it off).",
     )
     service_allowlist: tuple[str, ...] = _setting(
         ("https://query.wikidata.org/sparql",), "SPARQL endpoints a query may call with SERVICE."
@@ -98,8 +119,10 @@ class Settings:
         settings = replace(cls(), **{**values, **overrides})
         # Folders are read relative to the directory the server starts in, whatever a library's own
         # idea of "relative" is (Flask joins relative paths to the package's folder).
+        # Made absolute, never resolved: `dist` is a symlink that a new build switches, and a worker
+        # started by a reload (SIGHUP) must follow it to the new build, not to the one the master saw.
         absolute = {
-            f.name: getattr(settings, f.name).resolve()
+            f.name: getattr(settings, f.name).absolute()
             for f in fields(cls)
             if isinstance(getattr(settings, f.name), Path)
         }

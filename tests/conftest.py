@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from rdflib import Graph
 
-from tests.support.live import LiveServer, serving
+from tests.support.live import BACKENDS, VIRTUOSO_SUITE, LiveServer, serving
 from tests.support.project import SEED_SOURCE, Built, copy_project, run_cli
 
 
@@ -43,10 +43,11 @@ def seed_graph(seed_built: Built) -> Graph:
     return seed_built.graph()
 
 
-@pytest.fixture(scope="session", params=["embedded", "remote"])
+@pytest.fixture(scope="session", params=BACKENDS)
 def live_server(request: pytest.FixtureRequest, built: Built) -> Iterator[LiveServer]:
     """election-kg serve (real worker processes) on a free loopback port, once per store back end: the embedded
-    pyoxigraph store, then a real Oxigraph server read through the SPARQL protocol (see tests/backends.py)."""
+    pyoxigraph store, a real Oxigraph server and a real Virtuoso read through the SPARQL protocol (see
+    tests/support/live.py; Virtuoso runs the files of `VIRTUOSO_SUITE`)."""
     with serving(request.param, built.dist) as server:
         yield server
 
@@ -55,8 +56,21 @@ SLOW_FOLDERS = {"server", "browser", "linking", "bench", "packaging"}
 """Test folders that start real processes (servers, stores, a browser): marked `slow`."""
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`make test-fast` (pytest -m "not slow") runs the rest in under a minute; `make test` runs all."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`make test-fast` (pytest -m "not slow") runs the rest in under a minute; `make test` runs all.
+    Live-server tests run on Virtuoso only in the files of `VIRTUOSO_SUITE`."""
+    elsewhere = [
+        item
+        for item in items
+        if getattr(item, "callspec", None) is not None
+        and "virtuoso"
+        in item.callspec.params.values()  # the live server, or a module's own back end
+        and item.path.name not in VIRTUOSO_SUITE
+    ]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        dropped = set(elsewhere)
+        items[:] = [item for item in items if item not in dropped]
     for item in items:
         parts = item.path.relative_to(item.config.rootpath / "tests").parts
         if parts[0] in SLOW_FOLDERS or "live_server" in getattr(item, "fixturenames", ()):

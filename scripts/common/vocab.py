@@ -59,6 +59,7 @@ class EK(DefinedNamespace):
     characterisation: URIRef
     claim: URIRef
     concerns: URIRef
+    constituencies: URIRef
     contestant: URIRef
     country: URIRef
     deaths: URIRef
@@ -86,6 +87,7 @@ class EK(DefinedNamespace):
     infoboxKey: URIRef
     injuries: URIRef
     legislature: URIRef
+    lessThan: URIRef
     lineNumber: URIRef
     listPosition: URIRef
     magnitude: URIRef
@@ -121,6 +123,7 @@ class EK(DefinedNamespace):
     seatsWon: URIRef
     sha256: URIRef
     spoiltBallotShare: URIRef
+    spoiltBallots: URIRef
     startDate: URIRef
     startOffset: URIRef
     statedAs: URIRef
@@ -132,5 +135,6 @@ class EK(DefinedNamespace):
     voteShare: URIRef
     voterGroup: URIRef
     votes: URIRef
+    votesCast: URIRef
     votingRound: URIRef
     withApology: URIRef

@@ -13,6 +13,7 @@ from typing import NoReturn
 
 import click
 
+from election_kg.common import credentials as store_credentials
 from election_kg.linking import candidates as reconcile
 from election_kg.linking import graph_store, remote, wikidata_export
 from election_kg.pipeline.assemble import ROOT
@@ -133,15 +134,27 @@ def export_command(quickstatements: bool, output: Path | None, root: Path) -> No
     "gsp",
     required=True,
     metavar="URL",
-    help="Graph Store Protocol URL of a SPARQL 1.1 store (Oxigraph server: http://HOST:PORT/store).",
+    help="Graph Store Protocol URL of a SPARQL 1.1 store (Oxigraph server: http://HOST:PORT/store; "
+    "Fuseki: http://HOST:3030/DATASET/data; Virtuoso: http://HOST:8890/sparql-graph-crud-auth).",
+)
+@click.option(
+    "--user",
+    default=None,
+    help="Account on the store (Basic or Digest auth); the password comes from "
+    f"{store_credentials.PASSWORD_VARIABLE} or ~/.netrc, never from the command line.",
 )
 @click.option("--timeout", default=300.0, show_default=True, help="Seconds to wait for each graph.")
 @_ROOT
-def load_command(gsp: str, timeout: float, root: Path) -> None:
+def load_command(gsp: str, user: str | None, timeout: float, root: Path) -> None:
     """Push the built graphs to a remote store, one PUT per named graph (repeatable: PUT replaces)."""
     dist = _dist(root)
     try:
-        for pushed in graph_store.push(dist, gsp, timeout):
+        credentials = store_credentials.find(gsp, user)
+    except store_credentials.CredentialsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    try:
+        for pushed in graph_store.push(dist, gsp, timeout, credentials):
             click.echo(f"PUT {pushed.graph}: {pushed.triples} triples (HTTP {pushed.status})")
     except graph_store.DumpError as exc:
         click.echo(f"error: {exc}", err=True)

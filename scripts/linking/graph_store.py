@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from election_kg.common import formats
+from election_kg.common.credentials import Credentials
 from election_kg.linking import remote
 
 DUMP = "election-kg.nq"
@@ -69,9 +70,13 @@ def graph_url(store: str, graph: str) -> str:
     return f"{store}{separator}graph={urllib.parse.quote(graph, safe='')}"
 
 
-def push(dist: Path, store: str, timeout: float = 300.0) -> Iterator[Pushed]:
+def push(
+    dist: Path, store: str, timeout: float = 300.0, credentials: Credentials | None = None
+) -> Iterator[Pushed]:
     """PUT every graph of the build to `store`, one at a time, yielding each as it is stored."""
     for graph, triples in sorted(graphs(dist).items()):
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        status = remote.put(graph_url(store, graph), body, formats.NTRIPLES.media_type, timeout)
+        status = remote.put(
+            graph_url(store, graph), body, formats.NTRIPLES.media_type, timeout, credentials
+        )
         yield Pushed(graph, len(triples), status)

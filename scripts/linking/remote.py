@@ -15,6 +15,7 @@ from typing import Any
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from election_kg.common import credentials as store_credentials
 from election_kg.common.failures import first_line, reason
 
 AGENT = "election-kg/0.1 (election knowledge graph; linking and loading tools)"
@@ -66,15 +67,42 @@ def select(endpoint: str, query: str, timeout: float = 60.0) -> list[Row]:
     ]
 
 
-def put(url: str, body: bytes, media_type: str, timeout: float = 120.0) -> int:
-    """PUT `body` to `url`; the HTTP status on success (2xx)."""
-    request = urllib.request.Request(
-        url, data=body, method="PUT", headers={"Content-Type": media_type, "User-Agent": AGENT}
-    )
+def put(
+    url: str,
+    body: bytes,
+    media_type: str,
+    timeout: float = 120.0,
+    credentials: store_credentials.Credentials | None = None,
+) -> int:
+    """PUT `body` to `url`; the HTTP status on success (2xx). With `credentials`, the store's Basic
+    or Digest challenge is answered."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        authorization = store_credentials.authorization(url, "PUT", credentials, timeout)
+    except store_credentials.CredentialsError as exc:
+        raise Refused(f"PUT {urllib.parse.unquote(url)} answered 401 Unauthorized: {exc}") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        raise Unreachable(f"cannot reach {urllib.parse.unquote(url)}: {reason(exc)}") from exc
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="PUT",
+        headers={"Content-Type": media_type, "User-Agent": AGENT, **authorization},
+    )
+    opener = store_credentials.opener(url, credentials)
+    try:
+        with opener.open(request, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as exc:
+        if exc.code == 401:
+            hint = (
+                "the user or password was refused"
+                if credentials
+                else "the store asks for credentials: pass --user, and the password in "
+                f"{store_credentials.PASSWORD_VARIABLE} or ~/.netrc"
+            )
+            raise Refused(
+                f"PUT {urllib.parse.unquote(url)} answered 401 Unauthorized: {hint}"
+            ) from exc
         raise Refused(
             f"PUT {urllib.parse.unquote(url)} answered {exc.code} {exc.reason}: {_body(exc)}"
         ) from exc

@@ -32,6 +32,10 @@ class BuildSettings:
     root: Path = ROOT
     base: str = iris.CANONICAL_BASE
     validate: bool = True
+    strict: bool = False
+    """Any quarantined article fails the build (nothing is published)."""
+    workers: int | None = None
+    """Processes for the per-article work (None: os.cpu_count(); 1: in this process)."""
 
     @property
     def sources(self) -> Path:
@@ -54,6 +58,10 @@ class BuildSettings:
         return self.root / "data" / ".builds"
 
     @property
+    def cache(self) -> Path:
+        return self.root / "data" / ".cache"
+
+    @property
     def ontology(self) -> Path:
         return self.root / "ontology" / "election.ttl"
 
@@ -70,34 +78,31 @@ class BuiltGraph:
     articles: list[Article] = field(default_factory=list)
 
 
-def assemble(settings: BuildSettings) -> BuiltGraph:
-    """Read every source with its curated facts and links into one dataset (canonical base)."""
-    ontology = Graph().parse(settings.ontology, format="turtle")
+def read_source(
+    path: Path, curated: Path | None, ontology: Graph, dataset: Dataset | None = None
+) -> tuple[Article, Graph]:
+    """One article (and its curated facts) into its own named graph of `dataset`: the per-article
+    work of a build, which depends on nothing but these files. Raises SourceError."""
+    article = read_article(path)
+    record = read_election(article)
+    dataset = dataset if dataset is not None else Dataset()
+    writer = SourceWriter(dataset.graph(iris.graph(article.stem)), article)
+    add_election(writer, record)
+    if curated is not None and curated.exists():
+        add_curated(writer, curated, ontology)
+    apply_directions(writer)
+    return article, writer.graph
+
+
+def curated_of(settings: BuildSettings, path: Path) -> Path:
+    return settings.curated / f"{path.stem}.ttl"
+
+
+def source_paths(settings: BuildSettings) -> list[Path]:
+    """The articles of the build, in order; BuildError if there are none or a curated file has no article."""
     paths = sorted(settings.sources.glob("*.txt"))
     if not paths:
         raise BuildError(f"no articles (*.txt) in {settings.sources}")
-    dataset = Dataset()
-    built = BuiltGraph(dataset, Graph(), ontology)
-    elections: dict[URIRef, Path] = {}
-    for path in paths:
-        article = read_article(path)
-        record = read_election(article)
-        writer = SourceWriter(dataset.graph(iris.graph(article.stem)), article)
-        election = iris.election(article.title)
-        if election in elections:
-            raise SourceError(
-                path,
-                article.title_span.line,
-                None,
-                f"the election {article.title!r} is already described by {elections[election].name}",
-            )
-        elections[election] = path
-        add_election(writer, record)
-        curated = settings.curated / f"{path.stem}.ttl"
-        if curated.exists():
-            add_curated(writer, curated, ontology)
-        apply_directions(writer)
-        built.articles.append(article)
     orphans = sorted(
         p.name
         for p in settings.curated.glob("*.ttl")
@@ -107,6 +112,34 @@ def assemble(settings: BuildSettings) -> BuiltGraph:
         raise BuildError(
             f"curated files without a source article in {settings.sources}: {', '.join(orphans)}"
         )
+    return paths
+
+
+def duplicate_election(path: Path, article: Article, first: Path) -> SourceError:
+    return SourceError(
+        path,
+        article.title_span.line,
+        None,
+        f"the election {article.title!r} is already described by {first.name}",
+    )
+
+
+def assemble(settings: BuildSettings) -> BuiltGraph:
+    """Read every source with its curated facts and links into one dataset (canonical base);
+    the first malformed article raises SourceError (the build quarantines instead: build.py)."""
+    ontology = Graph().parse(settings.ontology, format="turtle")
+    paths = source_paths(settings)
+    dataset = Dataset()
+    built = BuiltGraph(dataset, Graph(), ontology)
+    elections: dict[URIRef, Path] = {}
+    for path in paths:
+        article = read_article(path)
+        election = iris.election(article.title)
+        if election in elections:
+            raise duplicate_election(path, article, elections[election])
+        read_source(path, curated_of(settings, path), ontology, dataset)
+        elections[election] = path
+        built.articles.append(article)
     for graph in dataset.graphs():
         built.union += graph
     links = dataset.graph(iris.graph("links"))
@@ -116,19 +149,19 @@ def assemble(settings: BuildSettings) -> BuiltGraph:
     return built
 
 
-def rebased(built: BuiltGraph, base: str) -> BuiltGraph:
-    if base == iris.CANONICAL_BASE:
-        return built
-
+def _mover(base: str) -> Any:
     def move(term: Any) -> Any:
         return URIRef(iris.rebase(str(term), base)) if isinstance(term, URIRef) else term
 
+    return move
+
+
+def rebase_dataset(source: Dataset, base: str) -> Dataset:
+    """The same quads with every IRI under `base` instead of the canonical base."""
+    move = _mover(base)
     dataset = Dataset()
-    for s, p, o, g in built.dataset.quads((None, None, None, None)):
+    for s, p, o, g in source.quads((None, None, None, None)):
         dataset.graph(move(g.identifier if hasattr(g, "identifier") else g)).add(
             (move(s), move(p), move(o))
         )
-    union = Graph()
-    for triple in built.union:
-        union.add(tuple(move(t) for t in triple))  # type: ignore[arg-type]
-    return BuiltGraph(dataset, union, built.ontology, built.articles)
+    return dataset

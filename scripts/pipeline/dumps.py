@@ -11,18 +11,51 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
 
 from election_kg.common import formats, prefixes
-from election_kg.pipeline import jsonld
+from election_kg.pipeline import jsonld, tables
 
 STEM = "election-kg"
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMBER = re.compile(r'(?<!\\)"([^"\\]*)"\^\^<' + re.escape(XSD) + r"(decimal|integer)>")
+
+
+_LEXICAL = {
+    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    "integer": re.compile(r"[+-]?\d+"),
+}
+
+
+def canonical_number(lexical: str, datatype: str) -> str:
+    """The XSD 1.1 canonical form of an xsd:decimal or xsd:integer ("2.00" -> "2", "10.50" -> "10.5",
+    "+007" -> "7"): the form Oxigraph and Virtuoso answer with whatever was loaded, and Fuseki answers
+    with what was loaded, so every store gives the same values. An ill-formed one is left as it is."""
+    if not _LEXICAL[datatype].fullmatch(lexical):
+        return lexical
+    try:
+        value = Decimal(lexical)
+    except InvalidOperation:
+        return lexical
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def canonical_numbers(text: str) -> str:
+    """N-Triples or N-Quads text with every decimal and integer literal in its canonical form."""
+    return _NUMBER.sub(
+        lambda m: f'"{canonical_number(m.group(1), m.group(2))}"^^<{XSD}{m.group(2)}>', text
+    )
 
 
 def _sorted_lines(text: str) -> str:
@@ -30,18 +63,26 @@ def _sorted_lines(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_dumps(
-    dataset: Dataset, union: Graph, folder: Path, base: str, vocab: str, extra: dict[str, str]
-) -> dict[str, Any]:
-    """Write every dump (and its .gz) plus `extra` text files; return the manifest.
+def ntriples_of(nquads_lines: list[str]) -> list[str]:
+    """The union graph's N-Triples lines from N-Quads lines whose graph is always an IRI."""
+    return [line[: line.rindex(" <")] + " ." for line in nquads_lines]
 
-    rdflib makes the sorted N-Triples and N-Quads; pyoxigraph writes Turtle and TriG from them
-    (in that order, so the output is stable) far faster than rdflib's pretty-printers.
+
+def write_dumps(
+    nquads: str, folder: Path, base: str, vocab: str, extra: dict[str, str]
+) -> dict[str, Any]:
+    """Write every dump, the tidy tables (`tables`) and `extra` text files, each with its .gz;
+    return the manifest.
+
+    `nquads` is rdflib's N-Quads of every named graph (each article's, written by its worker,
+    and the links'); the N-Triples of the union are the same lines without their graph, sorted.
+    pyoxigraph writes Turtle and TriG from them (in that order, so the output is stable) far
+    faster than rdflib's pretty-printers.
     """
     folder.mkdir(parents=True)
     table = {**prefixes.DATA, "ek": vocab}
-    nt = _sorted_lines(union.serialize(format="nt"))
-    nq = _sorted_lines(dataset.serialize(format="nquads"))
+    nq = _sorted_lines(canonical_numbers(nquads))
+    nt = _sorted_lines("\n".join(ntriples_of(nq.splitlines())))
     triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
     quads = sorted(
         ox.parse(nq, format=ox.RdfFormat.N_QUADS), key=lambda q: (str(q.graph_name), str(q.triple))
@@ -60,6 +101,9 @@ def write_dumps(
     }
     texts = {f"{STEM}.{fmt.extension}": writers[fmt]() for fmt in formats.DUMP_FORMATS}
     texts["context.jsonld"] = jsonld.dumps({"@context": document["@context"]})
+    texts.update(
+        tables.write(nt, base)
+    )  # results.csv, elections.csv, their queries, datapackage.json
     texts.update(extra)
 
     files = []

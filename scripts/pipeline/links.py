@@ -30,8 +30,11 @@ ALLOWED_TARGETS = (WIKIDATA, PARTY_FACTS)
 NAMES = (RDFS.label, SKOS.altLabel)
 
 
-def add_links(target: Graph, path: Path, described: Graph) -> int:
-    """Copy the links of one file into `target`; `described` is the graph the subjects must be in."""
+def add_links(target: Graph, path: Path, described: Graph, partial: bool = False) -> int:
+    """Copy the links of one file into `target`; `described` is the graph the subjects must be in.
+
+    `partial`: some article could not be read, so a link whose subject no article describes may
+    be one of that article's: it is left out rather than refused."""
     links = load_curated(path)
     count = 0
     holders: dict[tuple[str, str], URIRef] = {}
@@ -62,6 +65,8 @@ def add_links(target: Graph, path: Path, described: Graph) -> int:
                 "Facts record with skos:exactMatch (or skos:closeMatch)",
             )
         if (s, None, None) not in described:
+            if partial:
+                continue
             raise SourceError(
                 path, line, None, f"<{s}> is not described by any source, so it cannot be linked"
             )

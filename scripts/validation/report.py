@@ -28,6 +28,10 @@ REPORT = URIRef(iris.CANONICAL_BASE + "validation#report")
 SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
 PREFIXES = {"sh": str(SH), "shape": SHAPES, "ek": str(EK), **DATA_PREFIXES}
 EXCERPT_CHARS = 200
+QUARANTINE_SHAPE = URIRef(iris.CANONICAL_BASE + "validation#quarantine")
+"""sh:sourceShape of the result that says an article was quarantined (not published): its
+focus node is the article's source document, its message `file:line: key 'K': problem`."""
+QUARANTINE_COMPONENT = URIRef(iris.CANONICAL_BASE + "validation#ArticleQuarantined")
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,11 @@ def _jsonld_term(term: Node) -> dict[str, Any]:
     if isinstance(term, BNode):
         return {"@id": f"_:{term}"}
     return {"@id": _compact(term)}
+
+
+def compact(iri: Node) -> str:
+    """An IRI as prefix:name where one of the report's prefixes fits."""
+    return _compact(iri)
 
 
 def _compact(iri: Node) -> str:

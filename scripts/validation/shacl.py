@@ -11,22 +11,23 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.namespace import PROV
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
+from rdflib.term import Node
 
-from election_kg.common import iris
 from election_kg.common.offline import offline
-from election_kg.pipeline.assemble import BuildSettings, BuiltGraph
+from election_kg.common.vocab import EK
 from election_kg.pipeline.curated import load_curated
 from election_kg.pipeline.errors import BuildError
 from election_kg.validation import report
 from election_kg.validation.report import SH, Finding
+from election_kg.validation.report import SHAPES as SHAPES_NS
 
 
 class ShapesError(BuildError):
@@ -148,40 +149,189 @@ def check(data: Graph, shapes: Graph, ontology: Graph, inference: str = "none") 
     return Outcome(report.findings(results, shapes), time.perf_counter() - started)
 
 
-def gate(built: BuiltGraph, settings: BuildSettings, log: Callable[[str], Any]) -> dict[str, str]:
-    """The build's gate: raise ValidationFailed on any Violation; otherwise return the files to
-    publish beside the data (the shapes and the report, under the canonical base)."""
-    shapes = load_shapes(settings.shapes)
-    outcome = check(built.union, shapes, built.ontology)
-
-    def published(text: str) -> str:  # what the person reads names the IRIs they will publish
-        return text.replace(iris.CANONICAL_BASE, settings.base)
-
-    if not outcome.conforms:
-        raise ValidationFailed(
-            published(report.readable(outcome.findings, built.union, "validation"))
-        )
-    log(_summary(outcome))
-    for finding in outcome.findings:
-        log(
-            published(
-                f"  {report.severity_name(finding.severity).lower()}: <{finding.focus}> {_shorten(str(finding.message), 100)}"
-            )
-        )
-    return {
-        "shapes.ttl": settings.shapes.read_text(encoding="utf-8"),
-        "validation.ttl": outcome.turtle(),
-        "validation.jsonld": outcome.jsonld(),
-    }
-
-
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _summary(outcome: Outcome) -> str:
+def summary(outcome: Outcome, quarantined: int = 0) -> str:
+    """One line: the counts by severity (and the articles quarantined, counted among the violations)."""
     counts = ", ".join(
         f"{report.count(outcome.findings, s)} {report.severity_name(s).lower()}(s)"
         for s in report.SEVERITIES
     )
-    return f"validated in {outcome.seconds:.2f} s: {counts}"
+    note = f" ({quarantined} article(s) quarantined)" if quarantined else ""
+    return f"validated: {counts}{note}"
+
+
+# Rules that compare two articles (an election and the one it follows). A build checks every
+# article's graph on its own, in parallel and cached, with every other rule; these rules then run
+# once over the corpus slice (the figures they read, from every published article).
+CORPUS_RULES = (
+    URIRef(SHAPES_NS + "previous-seats-sum"),
+    URIRef(SHAPES_NS + "previous-seats-agree"),
+)
+_SHAPES_DOCUMENT = SHAPES_NS.rstrip("#")
+
+
+def _closure(shapes: Graph, roots: tuple[URIRef, ...]) -> set[Node]:
+    """The nodes a shape is made of: itself, its blank nodes and the constraints it names."""
+    seen: set[Node] = set()
+    todo: list[Node] = list(roots)
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for obj in shapes.objects(node, None):
+            if isinstance(obj, BNode) or (
+                isinstance(obj, URIRef)
+                and str(obj).startswith(SHAPES_NS)
+                and (obj, None, None) in shapes
+            ):
+                todo.append(obj)
+    return seen
+
+
+def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
+    """(the shapes of one article's graph, the corpus rules); both keep the prefix declarations."""
+    corpus_nodes = _closure(shapes, CORPUS_RULES)
+    article, corpus = Graph(), Graph()
+    for prefix, namespace in shapes.namespaces():
+        article.bind(prefix, namespace)
+        corpus.bind(prefix, namespace)
+    shared = _closure(shapes, (URIRef(_SHAPES_DOCUMENT),))
+    for triple in shapes:
+        if triple[0] in corpus_nodes:
+            corpus.add(triple)
+        else:
+            article.add(triple)
+            if triple[0] in shared:
+                corpus.add(triple)
+    return article, corpus
+
+
+_SLICE_ELECTION = (
+    RDF.type,
+    RDFS.label,
+    EK.follows,
+    EK.followedBy,
+    EK.country,
+    EK.legislature,
+    EK.electionYear,
+    EK.seatsContested,
+)
+_SLICE_RESULT = (RDF.type, EK.election, EK.contestant, EK.seatsWon, EK.previousSeats)
+_SLICE_FIGURES = (EK.seatsWon, EK.previousSeats, EK.seatsContested)
+_SLICE_STATEMENT = (RDF.type, RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom)
+_SLICE_EXCERPT = (RDF.type, EK.exactText, EK.lineNumber, EK.excerptOf)
+
+
+def corpus_slice(graph: Graph, ontology: Graph) -> Graph:
+    """What the corpus rules read of one article: its elections (and their neighbours), results,
+    contestants' labels, and the statements and excerpts of the seat figures."""
+    kinds = set(ontology.transitive_subjects(RDFS.subClassOf, EK.Election))
+    out = Graph()
+
+    def keep(node: Node, predicates: tuple[URIRef, ...]) -> None:
+        for predicate in predicates:
+            for obj in graph.objects(node, predicate):
+                out.add((node, predicate, obj))
+
+    elections = {s for kind in kinds for s in graph.subjects(RDF.type, kind)}
+    for election in elections:
+        keep(election, _SLICE_ELECTION)
+    for result in set(graph.subjects(RDF.type, EK.ElectionResult)):
+        keep(result, _SLICE_RESULT)
+        for contestant in graph.objects(result, EK.contestant):
+            keep(contestant, (RDFS.label,))
+    for predicate in _SLICE_FIGURES:
+        for statement in set(graph.subjects(RDF.predicate, predicate)):
+            keep(statement, _SLICE_STATEMENT)
+            for excerpt in graph.objects(statement, PROV.wasDerivedFrom):
+                keep(excerpt, _SLICE_EXCERPT)
+    return out
+
+
+def corpus_check(slices: list[str], shapes: Graph, ontology: Graph) -> list[Finding]:
+    """The corpus rules over every article's slice at once, in pyoxigraph.
+
+    Each rule is a node shape with sh:targetClass and SPARQL constraints (SHACL-SPARQL); SHACL
+    defines a constraint's results as its SELECT's solutions with $this pre-bound to each focus
+    node, which are the solutions of the same query with $this free, restricted to the targets.
+    So each query runs once over the corpus instead of once per election and pair of articles, in
+    a store that also holds the ontology (for the subclasses of the target class).
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(ontology.serialize(format="nt").encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    store.bulk_load("".join(slices).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    found: list[Finding] = []
+    for shape in CORPUS_RULES:
+        severity = shapes.value(shape, SH.severity) or SH.Violation
+        target = shapes.value(shape, SH.targetClass)
+        for constraint in shapes.objects(shape, SH.sparql):
+            select = str(shapes.value(constraint, SH.select))
+            prologue = "".join(
+                f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+                for prefixes in shapes.objects(constraint, SH.prefixes)
+                for d in shapes.objects(prefixes, SH.declare)
+            )
+            query = prologue + select.replace("$this", "?this")
+            targets = {
+                str(row["this"].value)
+                for row in store.query(
+                    f"SELECT DISTINCT ?this WHERE {{ ?this a/<{RDFS.subClassOf}>* <{target}> }}"
+                )
+            }
+            template = shapes.value(constraint, SH.message)
+            solutions = store.query(query)
+            variables = [v.value for v in solutions.variables]
+            for row in solutions:
+                bound = {name: row[name] for name in variables if row[name] is not None}
+                focus = bound.get("this")
+                if focus is None or focus.value not in targets:
+                    continue
+                found.append(
+                    Finding(
+                        severity=severity,
+                        focus=_term(focus),
+                        path=_term(bound["path"]) if "path" in bound else None,
+                        value=_term(bound["value"]) if "value" in bound else None,
+                        message=_message(template, bound),
+                        shape=shape,
+                        component=SH.SPARQLConstraintComponent,
+                        constraint=constraint,
+                    )
+                )
+    return sorted(set(found), key=Finding.sort_key)
+
+
+def _term(term: Any) -> Node:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(
+            term.value, datatype=None if datatype == str(XSD_STRING) else URIRef(datatype)
+        )
+    return BNode(term.value)
+
+
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+
+def _message(template: Node | None, bound: dict[str, Any]) -> Literal:
+    """The constraint's message with each {?name} (or {$name}) replaced by the row's value."""
+    if template is None:
+        return Literal("(the shape gives no message)")
+    text = str(template)
+    for name, value in bound.items():
+        shown = str(_term(value))
+        text = text.replace("{?" + name + "}", shown).replace("{$" + name + "}", shown)
+    language = template.language if isinstance(template, Literal) else None
+    return Literal(text, lang=language) if language else Literal(text)

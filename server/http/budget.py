@@ -15,11 +15,18 @@ one upsert per query costs tens of microseconds in WAL mode, and it is in the st
 MongoDB: one more service to run for what a file does.) If the file cannot be used the budget
 fails open, with a warning in the log: an accounting problem must not take the endpoint down, and
 each query stays bounded by its deadline anyway.
+
+The client is the connection's address. Behind a reverse proxy every connection comes from the
+proxy, so `client_address` reads `X-Forwarded-For` instead, but only when the connection comes from
+one of `trusted_proxies` (addresses or networks): anyone else could write any address there and
+get a fresh budget per request. The header is read from the right (the address the nearest proxy
+saw), skipping trusted proxies; the first address that is not one is the client.
 """
 
 from __future__ import annotations
 
 import atexit
+import ipaddress
 import logging
 import math
 import os
@@ -30,7 +37,7 @@ import threading
 import time
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from election_kg.server.http import errors
 
@@ -102,6 +109,46 @@ class Budget:
             connection.execute(FORGET, {"rate": self.rate, "now": now})
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    """`trusted_proxies` as networks (a bare address is a network of one); raises ValueError."""
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(
+    peer: str | None, forwarded_for: str | None, trusted: tuple[Network, ...]
+) -> str:
+    """The client a query is charged to: the peer, or, when the peer is a trusted proxy, the
+    right-most address of `X-Forwarded-For` that is not a trusted proxy."""
+    peer = peer or "unknown"
+    if not forwarded_for or not _trusted(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, trusted):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:  # not an address: the proxy chain cannot be read further
+                return peer
+    return hops[0] if hops else peer  # every hop is a trusted proxy: the farthest one
+
+
+def current_client() -> str:
+    """The client of the current request (see `client_address`)."""
+    trusted = current_app.extensions.get("election_kg.trusted_proxies", ())
+    return client_address(request.remote_addr, request.headers.get("X-Forwarded-For"), trusted)
+
+
 def check(client: str) -> None:
     """Refuse (429, Retry-After) a client that has used its budget. Call before running its query."""
     budget: Budget | None = current_app.extensions.get("election_kg.budget")
@@ -133,6 +180,7 @@ def charge(client: str, seconds: float) -> None:
 
 def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"]
+    app.extensions["election_kg.trusted_proxies"] = parse_networks(settings.trusted_proxies)
     if settings.query_budget <= 0:
         return
     path = Path(settings.budget_store) if settings.budget_store else None

@@ -76,6 +76,10 @@ def unsupported_media_type(message: str, accepted: Iterable[str]) -> ApiError:
     return ApiError(415, message, {"Accept-Post": ", ".join(accepted)})
 
 
+def unprocessable(message: str) -> ApiError:
+    return ApiError(422, message)
+
+
 def bad_gateway(message: str) -> ApiError:
     return ApiError(502, message)
 
@@ -141,7 +145,8 @@ def _unexpected(exc: Exception) -> Response:
 
 
 def _bad_gateway(exc: RemoteStoreError) -> Response:
-    return error_response(502, str(exc))
+    # 502, or 503 for a store that stopped at the deadline or lost the release
+    return error_response(exc.status, str(exc))
 
 
 def init_app(app: Flask) -> None:

@@ -115,3 +115,87 @@ def for_election(page: ElectionPage, url: str) -> str:
             for e in events
         ]
     return dump(data)
+
+
+# The schema.org vocabulary as an inline context: readers (and our tests) never fetch schema.org.
+DATASET_CONTEXT = {
+    "@vocab": "https://schema.org/",
+    **{name: {"@type": "@id"} for name in ("url", "license", "contentUrl", "isBasedOn", "sameAs")},
+}
+DATASET_NAME = "election-kg"
+DATASET_DESCRIPTION = (
+    "Elections as a knowledge graph built from English Wikipedia articles: results, parties, "
+    "leaders and candidates, turnout and seats, each fact with the sentence or infobox line it "
+    "was taken from. Also as CSV tables of every result and every election."
+)
+
+
+def coverage(rows: list[dict[str, Any]]) -> tuple[str | None, list[dict[str, Any]]]:
+    """The temporal coverage (an ISO 8601 date, or an interval `first/last`) and the countries, from
+    the rows of `coverage.rq` (values as plain strings)."""
+    days = sorted(
+        {r[k] for r in rows for k in ("date", "end") if r.get(k)}
+        or {r["year"] for r in rows if r.get("year")}
+    )
+    temporal = None if not days else days[0] if days[0] == days[-1] else f"{days[0]}/{days[-1]}"
+    countries: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        if r.get("countryLabel"):
+            place = countries.setdefault(
+                r["countryLabel"], {"@type": "Country", "name": r["countryLabel"]}
+            )
+            if r.get("wikidata"):
+                place["sameAs"] = r["wikidata"]
+    return temporal, [countries[name] for name in sorted(countries)]
+
+
+def for_dataset(
+    iri: str,
+    site: str,
+    version: str,
+    files: list[dict[str, Any]],
+    sources: list[str],
+    temporal: str | None,
+    places: list[dict[str, Any]],
+    license_url: str,
+) -> dict[str, Any]:
+    """The schema.org `Dataset` of the release, served at `site` (the server's root URL): name,
+    description, licence, every published file as a `DataDownload` with its format and URL, the
+    SPARQL endpoint, and the temporal and spatial coverage."""
+    data: dict[str, Any] = {
+        "@context": DATASET_CONTEXT,
+        "@type": "Dataset",
+        "@id": iri,
+        "name": DATASET_NAME,
+        "description": DATASET_DESCRIPTION,
+        "url": f"{site}dataset",
+        "license": license_url,
+        "isAccessibleForFree": True,
+        "version": version,
+        "keywords": ["elections", "election results", "political parties", "linked data"],
+        "creator": {"@type": "Organization", "name": DATASET_NAME, "url": site},
+        "isBasedOn": sources,
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": f["file"],
+                "encodingFormat": f["mediaType"],
+                "contentUrl": f"{site}download/{f['file']}",
+                "contentSize": f"{f['bytes']} B",
+            }
+            for f in files
+        ]
+        + [
+            {
+                "@type": "DataDownload",
+                "name": "SPARQL endpoint",
+                "encodingFormat": "application/sparql-results+json",
+                "contentUrl": f"{site}sparql",
+            }
+        ],
+    }
+    if temporal:
+        data["temporalCoverage"] = temporal
+    if places:
+        data["spatialCoverage"] = places
+    return data

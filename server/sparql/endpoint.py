@@ -22,7 +22,7 @@ from election_kg.server.http import budget, errors, negotiation
 from election_kg.server.render import rdf_document
 from election_kg.server.render.rdf_document import RdfDocument
 from election_kg.server.settings import Settings
-from election_kg.server.sparql import engine, protocol, service_description
+from election_kg.server.sparql import depth, engine, protocol, service_description
 from election_kg.server.sparql import guard as query_guard
 from election_kg.server.sparql.cap import Answer
 from election_kg.server.store.release import Release, get_release
@@ -104,6 +104,11 @@ def _answer(query: protocol.Query, release: Release, settings: Settings) -> Resp
         raise errors.too_large(
             f"the query is {len(query.text)} characters long; the limit is {settings.max_query_length}"
         )
+    if settings.max_query_depth and (nesting := depth.depth(query.text)) > settings.max_query_depth:
+        raise errors.bad_request(
+            f"the query nests {nesting} levels deep; the limit is {settings.max_query_depth} "
+            "(max_query_depth: groups, subqueries, parentheses, [ ] and runs of unary operators count)"
+        )
     shape = query_guard.read_query(query.text, release.base)
     query_guard.check_services(shape, settings.service_allowlist)
     dataset = _dataset(query, shape, _endpoint().graphs)
@@ -119,7 +124,7 @@ def _answer(query: protocol.Query, release: Release, settings: Settings) -> Resp
             query.text, release.base
         )  # a query that does not parse is told so first (400)
         raise
-    client = request.remote_addr or "unknown"
+    client = budget.current_client()
     budget.check(client)
     answer, hit = _run(query.text, dataset, media_type, release, settings, client)
     response = Response(answer.body, mimetype=media_type)

@@ -9,14 +9,14 @@ the data version, so a new build never serves an old answer. Serialization is py
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
 from election_kg.server.http import errors
 from election_kg.server.sparql.cache import ResultCache, normalise
 from election_kg.server.sparql.cap import Answer
-from election_kg.server.sparql.pool import Job, QueryFailed, QueryPool, QueryTimeout
+from election_kg.server.sparql.pool import Job, QueryCrashed, QueryFailed, QueryPool, QueryTimeout
 from election_kg.server.store.release import get_release
 
 
@@ -35,6 +35,10 @@ class Engine:
     pool: QueryPool
     cache: ResultCache
     max_rows: int = 0  # results are cut past this many rows (see `result_cap`)
+    # Queries that crashed a query process twice, refused at once (422) for the rest of this data
+    # version (the engine is made per HTTP worker and build). Bounded: the oldest is forgotten first.
+    crashed: dict[tuple, str] = field(default_factory=dict)
+    max_crashed: int = 1024
 
     def execute(
         self, query: str, dataset: Dataset, media_type: str, base_iri: str | None = None
@@ -42,12 +46,20 @@ class Engine:
         """(the answer, whether it came from the cache). Raises ApiError for the client."""
         job = Job(query, dataset.default, dataset.named, media_type, base_iri, self.max_rows)
         key = (self.version, normalise(query), dataset.default, dataset.named, media_type, base_iri)
+        crash_key = key[:4] + key[5:]  # a crash does not depend on the results format
+        if crash_key in self.crashed:
+            raise errors.unprocessable(self.crashed[crash_key])
         try:
             return self.cache.get_or_compute(key, lambda: self.pool.run(job))
         except SyntaxError as exc:
             raise errors.bad_request(f"the query is not valid SPARQL: {exc}") from exc
         except QueryTimeout as exc:
             raise errors.query_timeout(str(exc)) from exc
+        except QueryCrashed as exc:
+            self.crashed[crash_key] = str(exc)
+            while len(self.crashed) > self.max_crashed:
+                del self.crashed[next(iter(self.crashed))]
+            raise errors.unprocessable(str(exc)) from exc
         except QueryFailed as exc:
             raise errors.bad_gateway(f"the query failed: {exc}") from exc
 

@@ -99,7 +99,7 @@ _PROLOGUE_THEN_FORM = re.compile(
 )
 
 
-def _expand_escapes(text: str) -> str | None:
+def expand_escapes(text: str) -> str | None:
     try:
         return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
     except ValueError:  # past U+10FFFF: let the parser report it
@@ -108,7 +108,7 @@ def _expand_escapes(text: str) -> str | None:
 
 def fast_shape(text: str) -> QueryShape | None:
     """The shape of a query that cannot reach outside (no SERVICE, FROM or LOAD letters), or None."""
-    expanded = _expand_escapes(text)
+    expanded = expand_escapes(text)
     if expanded is None or any(word in expanded.upper() for word in _REACHING):
         return None
     found = _PROLOGUE_THEN_FORM.match(expanded)

@@ -3,8 +3,10 @@
 pyoxigraph cannot cancel a running query, so every query from the endpoint runs in a pebble
 process pool: past its deadline the process is killed (its CPU is released at once) and pebble
 starts a replacement, while queries in other processes go on. A worker killed from outside
-(SIGKILL, OOM) is replaced the same way and the query is retried once on a fresh worker, so
-the client never sees the crash. Workers start from a forkserver, never by forking the
+(SIGKILL, OOM) is replaced the same way and the query is retried once, so the client never sees
+one crash; a query that takes two workers down fails, and one that crashed both by itself
+(SIGSEGV, SIGABRT: a stack overflow in the engine) raises `QueryCrashed`, which the engine
+remembers for the data version. Workers start from a forkserver, never by forking the
 multi-threaded HTTP worker, and open the store themselves (see `store.open_store`).
 """
 
@@ -36,6 +38,10 @@ class QueryFailed(Exception):
     """The query could not run (SERVICE failure, store error); the message is safe to show."""
 
 
+class QueryCrashed(Exception):
+    """The query took its worker process down twice by itself: it must not run again on this data version."""
+
+
 @dataclass(frozen=True)
 class Job:
     query: str
@@ -46,7 +52,11 @@ class Job:
     max_rows: int = 0  # cut the results past this many rows or triples (0: never)
 
 
-ATTEMPTS = 3  # runs of a query whose worker process died under it (see QueryPool.run)
+ATTEMPTS = 2  # runs of a query whose worker process died under it: retried at most once
+# How a worker dies of the query itself (a stack overflow, an abort), not killed from outside.
+CRASH_SIGNALS = frozenset(
+    {-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS, -signal.SIGILL, -signal.SIGFPE}
+)
 
 _STORE: ox.Store | None = None  # one per worker process, opened by _initialise
 
@@ -86,6 +96,9 @@ def _run_in_worker(job: Job) -> Answer:
     assert _STORE is not None, "worker not initialised"
     try:
         return run_job(_STORE, job)
+    # a remote store that stopped the query at the deadline it was given: 503, as at our own deadline
+    except TimeoutError as exc:
+        raise QueryTimeout(str(exc)) from None
     except OSError as exc:  # a failed SERVICE call or a store read error: keep only the message
         raise QueryFailed(str(exc)) from None
 
@@ -122,11 +135,12 @@ class QueryPool:
 
     def run(self, job: Job) -> Answer:
         # The deadline belongs to the request, not to one run: a query whose worker was killed from
-        # outside runs again with the time it has left, so a slow query that keeps meeting kills ends
-        # at its deadline (the documented 503) instead of running three deadlines long or failing.
-        # A fast query killed mid-run simply runs again; three runs bound a query that takes its
-        # worker down by itself (out of memory).
+        # outside runs again with the time it has left, so a slow query that meets a kill ends at
+        # its deadline (the documented 503) instead of running two deadlines long. A query whose
+        # worker died runs once more, never twice more: one that kills its worker by itself
+        # (stack overflow, out of memory) costs at most two processes.
         started = time.monotonic()
+        crashes = 0
         for attempt in range(1, ATTEMPTS + 1):
             remaining = self.timeout - (time.monotonic() - started)
             if remaining <= 0:
@@ -136,10 +150,14 @@ class QueryPool:
                 return future.result()
             except FutureTimeout:
                 break
-            except (
-                ProcessExpired,
-                BrokenProcessPool,
-            ):  # killed from outside; a broken pool is replaced by _get
+            except (ProcessExpired, BrokenProcessPool) as exc:  # a broken pool is replaced by _get
+                crashes += getattr(exc, "exitcode", None) in CRASH_SIGNALS
+                if crashes == ATTEMPTS:
+                    raise QueryCrashed(
+                        f"the query crashed the query engine {ATTEMPTS} times (its process died of it: "
+                        "too deep or too large for the engine) and is refused for this data version; "
+                        "simplify it, or download the dumps"
+                    ) from None
                 if attempt == ATTEMPTS:
                     raise QueryFailed(
                         f"the query's worker process stopped unexpectedly {ATTEMPTS} times (a query that "

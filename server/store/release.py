@@ -10,14 +10,16 @@ import functools
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from flask import Flask, current_app
 
+from election_kg.common.credentials import CredentialsError
 from election_kg.server.settings import Settings
 from election_kg.server.store import remote as remote_store
 from election_kg.server.store.embedded import DUMP, ONTOLOGY, StoreSpec, ontology_graph, open_store
@@ -37,6 +39,9 @@ class Release:
         ox.Store | remote_store.RemoteStore
     )  # for the pages' own queries; the endpoint's run in the query pool
     spec: StoreSpec
+    memo: dict[str, Any] = field(
+        default_factory=dict, repr=False
+    )  # what is made once per release: prepared queries, the class hierarchy, the last store check
 
     @property
     def version(self) -> str:
@@ -130,15 +135,18 @@ def _remote_release(
         expected[ontology_graph(manifest["base"])] = len(
             set(ox.parse(path=str(folder / ONTOLOGY), format=ox.RdfFormat.TURTLE))
         )
-    # the pool's deadline fires first for the endpoint's queries (503); this one bounds the pages'
+    # the store is told the deadline (it stops there); the pool's own deadline ends the wait (503)
     spec = StoreSpec(
         folder,
         manifest["base"],
         remote=remote_store.RemoteSpec(
-            endpoint, tuple(sorted(expected)), settings.query_timeout + 5
+            endpoint, tuple(sorted(expected)), settings.query_timeout, settings.store_user
         ),
     )
-    store = open_store(spec)
+    try:
+        store = open_store(spec)
+    except CredentialsError as exc:
+        raise ReleaseError(f"cannot read the store at {endpoint}: {exc}") from exc
     assert isinstance(store, remote_store.RemoteStore)
     if not check:
         return Release(folder, manifest, store, spec)
@@ -147,18 +155,43 @@ def _remote_release(
     except (SyntaxError, OSError) as exc:
         raise ReleaseError(
             f"cannot read the store at {endpoint}: {exc}; is it a SPARQL 1.1 query URL (Oxigraph server: "
-            "http://HOST:PORT/query)?"
+            "http://HOST:PORT/query; Fuseki: http://HOST:3030/DATASET/query; Virtuoso: "
+            "http://HOST:8890/sparql)?"
         ) from exc
     if problems := remote_store.differences(found, expected):
         shown = "; ".join(problems[:5]) + (
             f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
         )
-        gsp = endpoint.removesuffix("/query") + "/store" if endpoint.endswith("/query") else "URL"
         raise ReleaseError(
             f"the store at {endpoint} does not hold build {manifest['dataVersion']} of {folder}: {shown}; "
-            f"load it with `election-kg load --gsp {gsp}` (the store's Graph Store Protocol URL)"
+            + remote_store.load_hint(endpoint, store.kind)
         )
     return Release(folder, manifest, store, spec)
+
+
+STORE_CHECK_SECONDS = 2.0
+"""How long a store check holds: /health and the pages' 404s ask the store at most this often."""
+
+
+def check_store(release: Release) -> None:
+    """Raise RemoteStoreError (502: down) or StoreUnavailable (503: lost this release's graphs) when a
+    remote store cannot serve the release; nothing for an embedded store, which cannot lose it."""
+    store = release.store
+    if not isinstance(store, remote_store.RemoteStore):
+        return
+    checked = release.memo.get("store_checked")
+    if checked is not None and time.monotonic() - checked < STORE_CHECK_SECONDS:
+        return
+    missing = remote_store.missing_graphs(store)
+    if missing:
+        raise remote_store.StoreUnavailable(
+            f"the store no longer holds this release (data version {release.version}): "
+            f"{len(missing)} of its {len(store.spec.graphs)} graphs are missing or empty; "
+            + remote_store.load_hint(store.spec.endpoint, store.kind).replace(
+                "load it", "load the build again"
+            )
+        )
+    release.memo["store_checked"] = time.monotonic()
 
 
 def _disk_location(manifest: dict[str, Any], settings: Settings) -> Path | None:

@@ -17,6 +17,7 @@ from election_kg.server.http import negotiation
 from election_kg.server.render import rdf_document, void
 from election_kg.server.render.rdf_document import RdfDocument
 from election_kg.server.store.release import get_release
+from election_kg.server.views import findable
 
 blueprint = Blueprint("dataset", __name__)
 
@@ -84,6 +85,7 @@ def _respond(media_type: str) -> Response:
                 license=void.LICENSE,
                 license_note=void.LICENSE_NOTE,
                 local=lambda iri: _local(description.facts.base, iri),
+                jsonld=findable.dataset_jsonld(),
             ),
             mimetype=HTML,
         )

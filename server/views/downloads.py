@@ -23,7 +23,15 @@ blueprint = Blueprint("downloads", __name__)
 HTML, JSON = "text/html", "application/json"
 LISTING_OFFERS = (HTML, JSON)
 GZIP_TYPE = "application/gzip"
-OTHER_TYPES = {"json": "application/json", "txt": "text/plain", "html": "text/html"}
+OTHER_TYPES = {
+    "json": "application/json",
+    "txt": "text/plain",
+    "html": "text/html",
+    "csv": "text/csv",
+    "rq": "application/sparql-query",
+}
+TABLES = ("results.csv", "elections.csv", "datapackage.json")
+"""The tidy tables (`election_kg.pipeline.tables`): listed first on the page, for spreadsheet users."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ class Served:
     gzip: dict[str, Any] | None
 
 
-def _media_type(name: str) -> str:
+def media_type(name: str) -> str:
     extension = name.rsplit(".", 1)[-1]
     if extension == "gz":
         return GZIP_TYPE
@@ -49,7 +57,7 @@ def _served(release: Release) -> dict[str, Served]:
     for entry in release.manifest["files"]:
         files[entry["file"]] = Served(
             entry["file"],
-            entry.get("mediaType") or _media_type(entry["file"]),
+            entry.get("mediaType") or media_type(entry["file"]),
             entry,
             entry.get("gzip"),
         )
@@ -68,7 +76,7 @@ def listing(release: Release) -> list[dict[str, Any]]:
             for key in ("file", "format", "mediaType", "bytes", "sha256", "triples")
             if key in entry
         }
-        item.setdefault("mediaType", _media_type(entry["file"]))
+        item.setdefault("mediaType", media_type(entry["file"]))
         item["url"] = url_for("downloads.download", name=entry["file"], _external=True)
         if entry.get("gzip"):
             twin = entry["gzip"]
@@ -109,6 +117,7 @@ def _listing_response(media_type: str) -> Response:
             render_template(
                 "downloads.html",
                 files=files,
+                tables=[f for name in TABLES for f in files if f["file"] == name],
                 alternates=_alternates(),
                 triples=release.manifest["triples"],
             ),
@@ -148,9 +157,10 @@ def download(name: str) -> Response:
     if served.gzip and request.accept_encodings["gzip"] > 0:
         entry, encoding = served.gzip, "gzip"
     path = release.file(entry["file"])
+    text = served.media_type == "application/sparql-query"  # UTF-8 (Flask says so for text/*)
     response = send_file(
         path,
-        mimetype=served.media_type,
+        mimetype=f"{served.media_type}; charset=utf-8" if text else served.media_type,
         download_name=served.name,
         etag=entry["sha256"],
         last_modified=path.stat().st_mtime,

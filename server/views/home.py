@@ -9,6 +9,7 @@ from flask import Blueprint, render_template
 from election_kg.server.http import addresses
 from election_kg.server.store import stored_queries
 from election_kg.server.store.release import get_release
+from election_kg.server.views import findable
 
 blueprint = Blueprint("site", __name__)
 
@@ -47,5 +48,8 @@ def home() -> str:
             }
         )
     return render_template(
-        "home.html", countries=list(countries.values()), triples=release.manifest.get("triples")
+        "home.html",
+        countries=list(countries.values()),
+        triples=release.manifest.get("triples"),
+        jsonld=findable.dataset_jsonld(),
     )

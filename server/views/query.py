@@ -23,9 +23,11 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
+from election_kg.common import prefixes
 from election_kg.common.iris import CANONICAL_BASE
 from election_kg.server.http import errors, security_headers
 from election_kg.server.store.release import get_release
@@ -81,6 +83,30 @@ def injected_style_hashes(folder: Path) -> tuple[str, ...]:
     )
 
 
+def _json_block(data: object) -> str:
+    """JSON for a `<script type="application/json">` data block (it cannot end the element)."""
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def about_query(iri: str, label: str) -> str:
+    """A ready query about one resource: what the data says about it, with the labels of what it names."""
+    name = " ".join(label.split()).replace("\n", " ")
+    return (
+        f"# What the data says about {name}\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?property ?value ?valueLabel WHERE {\n"
+        f"  <{iri}> ?property ?value .\n"
+        "  OPTIONAL { ?value rdfs:label ?valueLabel }\n"
+        "}\n"
+        "ORDER BY ?property ?value\n"
+    )
+
+
+def query_page_href(query: str) -> str:
+    """The query page with `query` in the editor, run on arrival (YASGUI reads it from the fragment)."""
+    return "/sparql#query=" + quote(query, safe="")
+
+
 def page() -> Response:
     """The YASGUI page (the HTML answer of `/sparql` without a query)."""
     found = examples()
@@ -90,7 +116,8 @@ def page() -> Response:
         "query.html",
         examples=found,
         installed=installed,
-        examples_json=json.dumps([asdict(e) for e in found]).replace("<", "\\u003c"),
+        examples_json=_json_block([asdict(e) for e in found]),
+        prefixes_json=_json_block(prefixes.with_vocabulary(get_release().base)),
     )
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = security_headers.content_security_policy(

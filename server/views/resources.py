@@ -21,6 +21,7 @@ from election_kg.server.render import record, schema_org
 from election_kg.server.render import resource as resource_page
 from election_kg.server.store import stored_queries
 from election_kg.server.store.release import Release, get_release
+from election_kg.server.views import query as query_ui
 
 blueprint = Blueprint("resources", __name__)
 
@@ -132,6 +133,7 @@ def page(path: str) -> Response:
             alternates=alternates[1:],
             jsonld=schema_org.for_election(view, request.base_url),
             ek=ek,
+            query_href=query_ui.query_page_href(query_ui.about_query(iri, view.label)),
         )
     else:
         view = resource_page.build(
@@ -143,6 +145,7 @@ def page(path: str) -> Response:
             iri=iri,
             alternates=alternates[1:],
             jsonld=schema_org.for_resource(view, request.base_url, ek),
+            query_href=query_ui.query_page_href(query_ui.about_query(iri, view.label)),
             history=record.record(
                 stored_queries.select(release, "results_of", who=resource), release.base, view.label
             ),

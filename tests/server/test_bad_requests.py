@@ -73,11 +73,12 @@ def test_malformed_accept_headers_are_never_a_server_error(url, accept):
         ("/sparql?query=ASK%7B%7D&format=excel", "unknown format"),
         ("/download?format=exe", "unknown format"),
         ("/dataset?format=%ff", "unknown format"),
-        ("/data/party/algeria/workers-party.exe", ""),
-        ("/download.xml", ""),
+        ("/data/party/algeria/workers-party.exe", "no data format is published as .exe"),
+        ("/download.xml", "not found on the server"),
     ],
 )
 def test_unknown_formats_are_4xx_with_a_message(url, path, words):
+    assert words.strip(), "an empty expectation is in every answer: it checks nothing"
     answer = requests.get(url + path, timeout=30)
     assert 400 <= answer.status_code < 500 and words in answer.text
 

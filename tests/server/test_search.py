@@ -44,11 +44,47 @@ def test_alternative_names_are_searched_too(url):
     assert BASE + "id/party/algeria/movement-for-national-reform" in [r["iri"] for r in islah]
 
 
-def test_each_resource_is_listed_once_and_best_matches_first(url):
-    results = search(url, "front")["results"]
+def _order(result: dict, query: str) -> tuple:
+    """The promised order: exact, then starting with the query, then a word starting with it, then
+    containing it, then every word; names before alternative names; shorter names first."""
+    name = result["matched"].lower()
+    category = (
+        0
+        if name == query
+        else 1
+        if name.startswith(query)
+        else 2
+        if f" {query}" in f" {name}"
+        else 3
+        if query in name
+        else 4
+    )
+    return (category, result["matchedProperty"] == "skos:altLabel", len(name), name)
+
+
+@pytest.mark.parametrize("text", ["front", "national", "national front"])
+def test_each_resource_is_listed_once_and_best_matches_first(url, text):
+    results = search(url, text)["results"]
     iris = [r["iri"] for r in results]
     assert len(iris) == len(set(iris)) and len(iris) >= 5
-    assert all("front" in (r["matched"].lower()) for r in results)
+    assert all(all(w in r["matched"].lower() for w in text.split()) for r in results)
+    keys = [_order(r, text) for r in results]
+    assert keys == sorted(keys), [r["matched"] for r in results]
+    assert len({key[0] for key in keys}) > 1 or text == "front"  # the order is put to the test
+
+
+def test_best_matches_first_for_a_known_query(url):
+    results = search(url, "front")["results"]  # all match at a word start: shortest first
+    assert [r["iri"].removeprefix(BASE + "id/") for r in results[:5]] == [
+        "party/socialist-forces-front",
+        "party/algerian-national-front",
+        "party/islamic-salvation-front",
+        "party/national-democratic-front",
+        "party/national-liberation-front",
+    ]
+    national = [r["matched"] for r in search(url, "national")["results"]]
+    assert national[0] == "National Democratic Front"
+    assert national.index("Algerian National Front") > national.index("National People's Assembly")
 
 
 def test_empty_and_unmatched_queries(url):

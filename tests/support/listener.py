@@ -1,12 +1,13 @@
 """A loopback listener that records every connection: the witness that nothing reached outside.
 
 Tests point FROM, SERVICE, LOAD and graph parameters at it; a protection holds when the listener
-has received nothing. It accepts in a thread, reads what the caller sends, and answers a minimal
+has received nothing (`wait_quiet` knows it has, without sleeping, by a sentinel connection). It accepts in a thread, reads what the caller sends, and answers a minimal
 HTTP 200 so that a client which does get through sees a quick answer rather than a hang.
 """
 
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 import time
@@ -47,10 +48,23 @@ class Listener:
                 except OSError:
                     self.received.append(b"(connected)")
 
-    def wait_quiet(self, seconds: float = 0.2) -> list[bytes]:
-        """What was received, after giving a late connection `seconds` to arrive."""
-        time.sleep(seconds)
-        return list(self.received)
+    def wait_quiet(self, seconds: float = 30) -> list[bytes]:
+        """What was received before now, known without a sleep: send a sentinel connection and wait
+        (up to `seconds`) until it arrives. Connections are accepted in the order they were made,
+        one at a time, so anything the code under test sent before this call arrived first."""
+        marker = b"(sentinel %d)" % next(_SENTINELS)
+        with socket.create_connection(("127.0.0.1", self.port), timeout=seconds) as sentinel:
+            sentinel.sendall(marker)
+            deadline = time.monotonic() + seconds
+            while marker not in self.received:
+                assert time.monotonic() < deadline, f"the listener did not receive {marker!r}"
+                time.sleep(0.01)  # polling interval while the condition is not met
+        position = self.received.index(marker)
+        del self.received[position]
+        return list(self.received[:position])
+
+
+_SENTINELS = itertools.count()
 
 
 @contextmanager

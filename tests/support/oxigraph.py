@@ -42,9 +42,9 @@ class Oxigraph:
         return self.url + "/store"
 
 
-def start_oxigraph(*args: str) -> Oxigraph:
-    """`oxigraph ARGS --bind 127.0.0.1:PORT`, once it answers HTTP."""
-    port = free_port()
+def start_oxigraph(*args: str, port: int | None = None) -> Oxigraph:
+    """`oxigraph ARGS --bind 127.0.0.1:PORT` (a free port unless given), once it answers HTTP."""
+    port = port or free_port()
     process = subprocess.Popen(
         [oxigraph_binary(), *args, "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,

@@ -230,6 +230,7 @@ def test_the_build_gate_publishes_nothing_on_a_violation(tmp_path):
     seats_off_by_one(root)
     result = run_cli("build", "--root", str(root))
     assert result.returncode == 1
+    assert "every article of data/sources was quarantined" in result.stderr
     assert "the graph does not pass validation" in result.stderr
     assert (
         "The seats won by the results of this election sum to 390, but 389 seats were contested."
