@@ -34,7 +34,7 @@ def accept(
 ) -> tuple[Path, int]:
     """Write the accepted rows; return the curated file and how many triples were added."""
     own, graph = country_graph(article_path, root)
-    terms = Terms(iris.election(own.article.title))
+    terms = Terms(iris.election(own.article.title), own.country)
     target = root / "data" / "curated" / f"{article_path.stem}.ttl"
     existing = expanded_statements(load_curated(target)) if target.exists() else Graph()
     chosen = [r for r in rows if r.status != "in-graph" and (accept_all or r.accepted)]

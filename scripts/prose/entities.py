@@ -49,14 +49,15 @@ _MINTERS: dict[str, Callable[..., URIRef]] = {
 
 
 def mint(kind: str, name: str, country: str | None) -> URIRef:
-    """The IRI of a new entity, by the common iris module's rule for its kind.
-
-    When the iris module scopes entities by country (id/party/{country}/{slug}), its functions
-    take the country as a second argument and this passes it on.
-    """
+    """The IRI of a new entity, by the common iris module's rule for its kind: parties, people,
+    organisations and legislatures are identified within their country (id/party/{country}/{slug})."""
     minter = _MINTERS[kind]
-    if country and len(inspect.signature(minter).parameters) >= 2:
-        return minter(name, country)
+    if len(inspect.signature(minter).parameters) >= 2:
+        if not country:
+            raise ValueError(
+                f"a {kind} is identified within its country; none is known for {name!r}"
+            )
+        return minter(country, name)
     return minter(name)
 
 

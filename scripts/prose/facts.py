@@ -104,10 +104,17 @@ class Terms:
     """CURIEs of one article: e: is its election's own namespace."""
 
     election: URIRef
+    country: URIRef | None = None
+    """The election's country: parties, people, organisations and legislatures are named within it."""
 
     @property
     def prefixes(self) -> dict[str, str]:
-        return {"e": f"{self.election}/", **FIXED_PREFIXES}
+        scoped = {}
+        if self.country is not None:
+            within = str(self.country).rsplit("/", 1)[-1]
+            for kind in ("party", "person", "organisation", "legislature"):
+                scoped[kind] = f"{BASE}id/{kind}/{within}/"
+        return {"e": f"{self.election}/", **FIXED_PREFIXES, **scoped}
 
     def iri(self, curie: str) -> URIRef:
         curie = curie.strip()

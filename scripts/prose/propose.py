@@ -103,7 +103,7 @@ def propose(path: Path, root: Path, *, curated: bool = True) -> tuple[Article, l
     own, union = country_graph(path, root, curated=curated)
     article = own.article
     election = iris.election(article.title)
-    terms = Terms(election)
+    terms = Terms(election, own.country)
     edate = union.value(election, EK.electionDate)
     year = union.value(election, EK.electionYear)
     when: date | None = edate.toPython() if edate is not None else None

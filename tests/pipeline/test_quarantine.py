@@ -47,7 +47,9 @@ def quarantined(tmp_path_factory):
 def test_a_malformed_article_is_quarantined_and_the_others_published(quarantined):
     root, line, result = quarantined
     assert result.returncode == 0, result.stderr
-    expected = f"data/sources/{BAD}:{line}: key 'Seats2': must not be negative, got '-30'"
+    expected = (
+        f"data/sources/{BAD}:{line}: key 'Seats2': seats (count): must not be negative, got '-30'"
+    )
     assert f"quarantined (not published): {expected}" in result.stdout
     assert "(1 quarantined)" in result.stdout
     graphs = _graphs(root)
@@ -67,7 +69,7 @@ def test_the_published_report_names_the_quarantined_article(quarantined):
     )
     message = str(report.value(result, SH.resultMessage))
     assert message == (
-        f"Not published: data/sources/{BAD}:{line}: key 'Seats2': must not be negative, got '-30'"
+        f"Not published: data/sources/{BAD}:{line}: key 'Seats2': seats (count): must not be negative, got '-30'"
     )
     assert str(report.value(result, SH.value)) == "Seats2"
     report_node = URIRef("http://127.0.0.1:5000/validation#report")
@@ -84,8 +86,9 @@ def test_the_validation_page_shows_the_quarantine(quarantined):
     app = create_app(Settings.from_env(dist=root / "data" / "dist"))
     page = app.test_client().get("/validation", headers={"Accept": "text/html"})
     assert page.status_code == 200
-    assert f"{BAD}:{line}: key &#39;Seats2&#39;: must not be negative" in page.get_data(
-        as_text=True
+    assert (
+        f"{BAD}:{line}: key &#39;Seats2&#39;: seats (count): must not be negative"
+        in page.get_data(as_text=True)
     )
 
 

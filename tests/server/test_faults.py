@@ -120,7 +120,9 @@ def test_query_processes_killed_mid_load_are_replaced_and_no_request_fails(busy)
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("reload"), [SEED_SOURCE])  # the seed alone: each rebuild takes seconds
+    root = copy_project(
+        tmp_path_factory.mktemp("reload"), [SEED_SOURCE]
+    )  # the seed alone: each rebuild takes seconds
     assert run_cli("build", "--root", str(root)).returncode == 0
     return root
 

@@ -54,7 +54,7 @@ def test_previous_seats_that_disagree_with_the_previous_article_are_a_warning(re
         "2015-ruritanian-legislative-election",
     }
     party, message = found["2010-ruritanian-parliamentary-election"]
-    assert party == URIRef(ID + "party/strelsau-liberal-union")
+    assert party == URIRef(ID + "party/ruritania/strelsau-liberal-union")
     assert message.startswith(
         "Strelsau Liberal Union had 7 seat(s) at the previous election according to "
         "2010 Ruritanian parliamentary election ("
@@ -76,7 +76,7 @@ def test_the_previous_election_is_found_by_country_legislature_and_year(report):
     party, message = _results(report, SHAPE["previous-seats-agree"])[
         "2015-ruritanian-legislative-election"
     ]
-    assert party == URIRef(ID + "party/zenda-green-list")
+    assert party == URIRef(ID + "party/ruritania/zenda-green-list")
     assert (
         "had 2 seat(s)" in message
         and "but won 3 in 2010 Ruritanian parliamentary election" in message
