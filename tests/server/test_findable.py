@@ -70,10 +70,13 @@ def test_home_and_dataset_pages_describe_the_dataset_in_schema_org(url, manifest
     assert g.value(ds, SDO.name) == Literal("election-kg")
     assert g.value(ds, SDO.description)
     assert g.value(ds, SDO.license) == URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
-    assert g.value(ds, SDO.temporalCoverage) == Literal("2007-05-17")
-    place = g.value(ds, SDO.spatialCoverage)
-    assert g.value(place, SDO.name) == Literal("Algeria")
-    assert g.value(place, SDO.sameAs) == URIRef("http://www.wikidata.org/entity/Q262")
+    start, _, end = str(g.value(ds, SDO.temporalCoverage)).partition("/")
+    assert start <= "2007-05-17" <= (end or start)  # the span of the elections with results
+    places = {g.value(p, SDO.name): p for p in g.objects(ds, SDO.spatialCoverage)}
+    assert {Literal("Algeria"), Literal("Colombia"), Literal("Malta")} <= set(places)
+    assert g.value(places[Literal("Algeria")], SDO.sameAs) == URIRef(
+        "http://www.wikidata.org/entity/Q262"
+    )
     assert URIRef("https://en.wikipedia.org/wiki/2007_Algerian_parliamentary_election") in set(
         g.objects(ds, SDO.isBasedOn)
     )
@@ -137,7 +140,9 @@ SELECT ?result ?name ?seats ?share WHERE {
     text = requests.get(f"{url}/download/results.csv", timeout=10).content.decode("utf-8")
     rows = csv.DictReader(io.StringIO(text, newline=""))
     assert {
-        (r["result"], r["contestant_label"], r["seats"], r["vote_share"]) for r in rows
+        (r["result"], r["contestant_label"], r["seats"], r["vote_share"])
+        for r in rows
+        if r["seats"] and r["vote_share"]  # the rows the independent query can match
     } == expected
 
 
