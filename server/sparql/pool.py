@@ -52,7 +52,6 @@ class Job:
     max_rows: int = 0  # cut the results past this many rows or triples (0: never)
 
 
-QUEUE_GRACE = 5.0  # seconds a query may wait for a free query process beyond its deadline
 ATTEMPTS = 2  # runs of a query whose worker process died under it: retried at most once
 # How a worker dies of the query itself (a stack overflow, an abort), not killed from outside.
 CRASH_SIGNALS = frozenset(
@@ -148,11 +147,8 @@ class QueryPool:
                 break
             future = self._get().schedule(_run_in_worker, args=(job,), timeout=remaining)
             try:
-                # pebble's timeout starts when a worker takes the task; the wait here bounds the
-                # queue too, and a task lost with a worker killed as it took it (never answered).
-                return future.result(timeout=remaining + QUEUE_GRACE)
+                return future.result()
             except FutureTimeout:
-                future.cancel()
                 break
             except (ProcessExpired, BrokenProcessPool) as exc:  # a broken pool is replaced by _get
                 crashes += getattr(exc, "exitcode", None) in CRASH_SIGNALS
