@@ -1,7 +1,7 @@
 """The server's processes, read from /proc: HTTP workers, their forkservers, query processes, memory.
 
 Shared by the soak and benchmark scripts and the fault tests, which kill query processes and
-measure memory. Children are read from every thread of a process: pebble starts its workers from
+measure memory. Children are read from every thread of a process: the query pool starts its workers from
 a helper thread, and /proc lists a child under the thread that forked it.
 """
 

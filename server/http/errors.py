@@ -84,6 +84,11 @@ def bad_gateway(message: str) -> ApiError:
     return ApiError(502, message)
 
 
+def busy(message: str, retry_after: int) -> ApiError:
+    """503: every query process stayed busy while the query waited; Retry-After says when to ask again."""
+    return ApiError(503, message, {"Retry-After": str(retry_after)})
+
+
 def query_timeout(message: str) -> ApiError:
     """503: the query's worker was stopped at the deadline. Documented in the README; not a crash."""
     return ApiError(

@@ -16,7 +16,15 @@ from flask import Flask, current_app
 from election_kg.server.http import errors
 from election_kg.server.sparql.cache import ResultCache, normalise
 from election_kg.server.sparql.cap import Answer
-from election_kg.server.sparql.pool import Job, QueryCrashed, QueryFailed, QueryPool, QueryTimeout
+from election_kg.server.sparql.pool import (
+    RETRY_BUSY,
+    Job,
+    QueryBusy,
+    QueryCrashed,
+    QueryFailed,
+    QueryPool,
+    QueryTimeout,
+)
 from election_kg.server.store.release import get_release
 
 
@@ -55,6 +63,8 @@ class Engine:
             raise errors.bad_request(f"the query is not valid SPARQL: {exc}") from exc
         except QueryTimeout as exc:
             raise errors.query_timeout(str(exc)) from exc
+        except QueryBusy as exc:
+            raise errors.busy(str(exc), RETRY_BUSY) from exc
         except QueryCrashed as exc:
             self.crashed[crash_key] = str(exc)
             while len(self.crashed) > self.max_crashed:

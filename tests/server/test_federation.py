@@ -2,7 +2,7 @@
 
 A real read-only Oxigraph server holding the Wikidata-shaped fixture stands in for the Wikidata Query
 Service, and a plain loopback listener (tests/listener.py) for everything a query must not reach. On
-the embedded back end the query processes (pebble workers) make the SERVICE call; on the remote one,
+the embedded back end the query processes (forkserver children of each HTTP worker) make the SERVICE call; on the remote one,
 the Oxigraph server holding our data does. Either way the allowlist is checked before the query
 leaves election-kg.
 """
