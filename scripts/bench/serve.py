@@ -1,12 +1,15 @@
 """Benchmark: election-kg against Oxigraph server and rdflib-endpoint on the same dumps.
 
 Starts each server on a loopback port, then drives it with wrk (Debian package) through a fixed
-mix of queries (election_kg/bench/queries/*.rq) at concurrency 1 and 16, interleaving servers round by
+mix of queries (election_kg/bench/queries/*.rq) at concurrency 1 and 16, in two modes: `repeat`
+(the same query text every request: what a result cache serves) and `fresh` (a unique constant
+in every request: no cache can hold it, the honest "cache off"). Servers are interleaved round by
 round so that drift hits all alike. Prints requests/s, p50 and p99 per server and query, the
-geometric mean over the mix, and the ratio to Oxigraph server per round (median of ratios).
-All traffic stays on 127.0.0.1; every wrk run is bounded by --seconds.
+geometric mean over the mix, and the ratio to Oxigraph server in memory per round (median of
+ratios). All traffic stays on 127.0.0.1; every wrk run is bounded by --seconds.
 
-Usage: python -m election_kg.bench.serve [--rounds N] [--seconds S] [--servers a,b,...] [--dist DIR]
+Usage: python -m election_kg.bench.serve [--rounds N] [--seconds S] [--servers a,b,...]
+       [--modes repeat,fresh] [--connections 1,16] [--dist DIR]
 """
 
 from __future__ import annotations
@@ -81,18 +84,44 @@ def stop(server: Server) -> None:
             server.process.kill()
 
 
-def wrk_script(query: str, folder: Path, name: str) -> Path:
+FRESH_MARK = "__FRESH__"
+
+
+def wrk_script(query: str, folder: Path, name: str, fresh: bool = False) -> Path:
+    """A wrk script POSTing the query; `fresh` makes every request a query never seen before.
+
+    Fresh requests end the query with `VALUES ?fresh_constant { N }`, N unique per request (wrk's
+    threads count apart: thread t sends t, t + T, t + 2T, ...). A trailing VALUES clause over a
+    variable the query never uses joins one row with nothing: the answer is unchanged, but the
+    text is new, so no result cache can hold it (a working set of a few variants would still be
+    answered from the cache; this is the honest "cache off")."""
     accept = (
         "application/n-triples"
         if re.search(r"^\s*(CONSTRUCT|DESCRIBE)", query, re.M | re.I)
         else RESULTS_JSON
     )
-    body = urllib.parse.urlencode({"query": query})
-    path = folder / f"{name}.lua"
-    path.write_text(
-        f'wrk.method = "POST"\nwrk.body = "{body}"\n'
-        f'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.headers["Accept"] = "{accept}"\n'
+    text = query.rstrip() + (f"\nVALUES ?fresh_constant {{ {FRESH_MARK} }}\n" if fresh else "")
+    before, _, after = urllib.parse.urlencode({"query": text}).partition(FRESH_MARK)
+    headers = (
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        f'wrk.headers["Accept"] = "{accept}"\n'
+        'wrk.method = "POST"\n'
     )
+    if not fresh:
+        body = f'wrk.body = "{before}"\n'
+    else:
+        body = (
+            "local threads = 0\n"
+            "function setup(thread) threads = threads + 1; thread:set('first', threads) end\n"
+            "function init(args) step = 0 end\n"
+            "function request()\n"
+            "  step = step + 1\n"
+            "  local n = first + (step - 1) * 64\n"
+            f'  return wrk.format(nil, nil, nil, "{before}" .. n .. "{after}")\n'
+            "end\n"
+        )
+    path = folder / f"{name}{'-fresh' if fresh else ''}.lua"
+    path.write_text(headers + body)
     return path
 
 
@@ -152,14 +181,9 @@ def servers_for(dist: Path, work: Path, wanted: set[str]) -> list[Server]:
     all_servers = [
         # The per-client query budget is off: every wrk connection comes from 127.0.0.1, one "client".
         Server(
-            "election-kg (cache on)",
+            "election-kg",
             [str(BIN / "election-kg"), "serve", "--port", "{port}", "--dist", str(dist)],
             env={"ELECTION_KG_QUERY_BUDGET": "0"},
-        ),
-        Server(
-            "election-kg (cache off)",
-            [str(BIN / "election-kg"), "serve", "--port", "{port}", "--dist", str(dist)],
-            env={"ELECTION_KG_RESULT_CACHE_SIZE": "0", "ELECTION_KG_QUERY_BUDGET": "0"},
         ),
         Server(
             "oxigraph serve-read-only",
@@ -225,6 +249,9 @@ def geomean(values: list[float]) -> float:
     return math.exp(sum(map(math.log, values)) / len(values)) if values else math.nan
 
 
+MODES = ("repeat", "fresh")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
@@ -234,17 +261,27 @@ def main() -> None:
     parser.add_argument(
         "--servers", default="", help="comma-separated name fragments (default: all)"
     )
+    parser.add_argument(
+        "--modes", default=",".join(MODES), help="repeat (one query text), fresh (never seen)"
+    )
+    parser.add_argument("--connections", default="1,16", help="comma-separated concurrencies")
     parser.add_argument("--dist", type=Path, default=ROOT / "data" / "dist")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
+    modes = [m for m in args.modes.split(",") if m]
+    concurrencies = [int(c) for c in args.connections.split(",") if c]
     queries = {p.stem: p.read_text() for p in sorted(QUERIES.glob("*.rq"))}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        scripts = {name: wrk_script(q, work, name) for name, q in queries.items()}
+        scripts = {
+            (name, mode): wrk_script(q, work, name, fresh=mode == "fresh")
+            for name, q in queries.items()
+            for mode in modes
+        }
         servers = servers_for(args.dist.resolve(), work, {s for s in args.servers.split(",") if s})
         probe = "ASK { ?s ?p ?o }"
-        results: dict[tuple[str, str, int], list[tuple[float, float, float, int]]] = {}
+        results: dict[tuple[str, str, int, str], list[tuple[float, float, float, int]]] = {}
         try:
             for server in servers:
                 start(server, probe)
@@ -255,13 +292,23 @@ def main() -> None:
                     f"PSS {pss_mib(server.process.pid):.0f} MiB)",
                     flush=True,
                 )
+            # Interleaved: every (mode, concurrency, query) runs on each server in turn, round by
+            # round, so drift in the machine's load falls on all servers alike.
             for round_no in range(1, args.rounds + 1):
-                for connections in (1, 16):
-                    for name in queries:
-                        for server in servers:
-                            results.setdefault((server.name, name, connections), []).append(
-                                run_wrk(server.url, scripts[name], connections, args.seconds)
-                            )
+                for mode in modes:
+                    for connections in concurrencies:
+                        for name in queries:
+                            for server in servers:
+                                results.setdefault(
+                                    (server.name, name, connections, mode), []
+                                ).append(
+                                    run_wrk(
+                                        server.url,
+                                        scripts[(name, mode)],
+                                        connections,
+                                        args.seconds,
+                                    )
+                                )
                 print(f"round {round_no} done", flush=True)
             memory = {
                 s.name: (rss_mib(s.process.pid), pss_mib(s.process.pid))
@@ -271,7 +318,15 @@ def main() -> None:
         finally:
             for server in servers:
                 stop(server)
-    report(servers, queries, results, memory, args.rounds)
+    print(f"\ndata: {args.dist} ({count_quads(args.dist):,} quads)")
+    for mode in modes:
+        for connections in concurrencies:
+            report(servers, queries, results, memory, args.rounds, mode, connections)
+
+
+def count_quads(dist: Path) -> int:
+    with (dist / "election-kg.nq").open("rb") as lines:
+        return sum(1 for line in lines if line.strip() and not line.startswith(b"#"))
 
 
 def report(
@@ -280,52 +335,52 @@ def report(
     results: dict,
     memory: dict[str, tuple[float, float]],
     rounds: int,
+    mode: str,
+    connections: int,
 ) -> None:
     reference = "oxigraph in-memory"
-    for connections in (1, 16):
-        print(
-            f"\n## concurrency {connections} (median over {rounds} rounds; requests/s, p50 ms, p99 ms)"
-        )
-        print("| query | " + " | ".join(s.name for s in servers) + " |")
-        print("|---|" + "---|" * len(servers))
-        for name in queries:
-            cells = []
-            for server in servers:
-                runs = results[(server.name, name, connections)]
-                rps = statistics.median(r[0] for r in runs)
-                p50 = statistics.median(r[1] for r in runs)
-                p99 = statistics.median(r[2] for r in runs)
-                errors = sum(r[3] for r in runs)
-                cells.append(
-                    f"{rps:,.0f} / {p50:.1f} / {p99:.1f}"
-                    + (f" ({errors} non-2xx)" if errors else "")
-                )
-            print(f"| {name} | " + " | ".join(cells) + " |")
-        print(
-            "\n| server | geometric mean req/s | ratio to oxigraph in-memory (median of per-round ratios) | RSS / PSS MiB |"
-        )
-        print("|---|---|---|---|")
+    print(
+        f"\n## {mode} queries, concurrency {connections} "
+        f"(median over {rounds} rounds; requests/s, p50 ms, p99 ms)"
+    )
+    print("| query | " + " | ".join(s.name for s in servers) + " |")
+    print("|---|" + "---|" * len(servers))
+    for name in queries:
+        cells = []
         for server in servers:
-            per_round = []
-            for i in range(rounds):
-                mine = geomean([results[(server.name, q, connections)][i][0] for q in queries])
-                has_reference = (reference, next(iter(queries)), connections) in results
-                ref = (
-                    geomean([results[(reference, q, connections)][i][0] for q in queries])
-                    if has_reference
-                    else math.nan
-                )
-                per_round.append(mine / ref if ref else math.nan)
-            mean = geomean(
-                [
-                    statistics.median(r[0] for r in results[(server.name, q, connections)])
-                    for q in queries
-                ]
+            runs = results[(server.name, name, connections, mode)]
+            rps = statistics.median(r[0] for r in runs)
+            p50 = statistics.median(r[1] for r in runs)
+            p99 = statistics.median(r[2] for r in runs)
+            errors = sum(r[3] for r in runs)
+            cells.append(
+                f"{rps:,.0f} / {p50:.1f} / {p99:.1f}" + (f" ({errors} non-2xx)" if errors else "")
             )
-            rss, pss = memory.get(server.name, (math.nan, math.nan))
-            print(
-                f"| {server.name} | {mean:,.0f} | {statistics.median(per_round):.2f}x | {rss:.0f} / {pss:.0f} |"
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print(
+        "\n| server | geometric mean req/s | ratio to oxigraph in-memory (median of per-round "
+        "ratios) | worst p99 ms | RSS / PSS MiB |"
+    )
+    print("|---|---|---|---|---|")
+    for server in servers:
+        per_round = []
+        for i in range(rounds):
+            mine = geomean([results[(server.name, q, connections, mode)][i][0] for q in queries])
+            key = (reference, next(iter(queries)), connections, mode)
+            ref = (
+                geomean([results[(reference, q, connections, mode)][i][0] for q in queries])
+                if key in results
+                else math.nan
             )
+            per_round.append(mine / ref if ref else math.nan)
+        runs = [results[(server.name, q, connections, mode)] for q in queries]
+        mean = geomean([statistics.median(r[0] for r in run) for run in runs])
+        worst_p99 = max(statistics.median(r[2] for r in run) for run in runs)
+        rss, pss = memory.get(server.name, (math.nan, math.nan))
+        print(
+            f"| {server.name} | {mean:,.0f} | {statistics.median(per_round):.2f}x | "
+            f"{worst_p99:.1f} | {rss:.0f} / {pss:.0f} |"
+        )
 
 
 if __name__ == "__main__":

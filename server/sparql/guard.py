@@ -93,6 +93,25 @@ _NAME_CHARS = _BASE_CHARS + "_\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PREFIX_NAME = f"(?:[{_BASE_CHARS}](?:[{_NAME_CHARS}.]*+(?<!\\.))?)?:"
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*+>"
 _GAP = r"(?:[ \t\r\n]|#[^\r\n]*+)*+"  # whitespace and comments; possessive, so the scan is linear
+_REACHING_WORD = re.compile("|".join(_REACHING))
+_IN_NAME = re.compile(
+    f"[{_NAME_CHARS}:]"
+)  # not the dot: a name may hold one, a pattern ends with one
+
+
+def _inside_a_name(text: str, start: int) -> bool:
+    """Whether the keyword letters at `start` end a variable or a prefixed name's local part
+    (`?wasFrom`, `prov:wasDerivedFrom`): the token before them is not empty and is a variable
+    (after `?` or `$`) or holds a colon. SPARQL's names are greedy, so such letters are never the
+    keyword. Anything else counts (numbers, `true`, IRIs, strings, comments, a keyword right
+    after `?` or a colon-less run): the scan stays sound by sending look-alikes to the parse."""
+    begin = start
+    while begin > 0 and _IN_NAME.match(text, begin - 1):
+        begin -= 1
+    token = text[begin:start]
+    return bool(token) and (":" in token or (begin > 0 and text[begin - 1] in "?$"))
+
+
 _PROLOGUE_THEN_FORM = re.compile(
     rf"{_GAP}(?:(?:BASE{_GAP}{_IRI}|PREFIX{_GAP}{_PREFIX_NAME}{_GAP}{_IRI}){_GAP})*+(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![A-Za-z0-9_])",
     re.IGNORECASE | re.ASCII,
@@ -107,9 +126,12 @@ def expand_escapes(text: str) -> str | None:
 
 
 def fast_shape(text: str) -> QueryShape | None:
-    """The shape of a query that cannot reach outside (no SERVICE, FROM or LOAD letters), or None."""
+    """The shape of a query that cannot reach outside (no SERVICE, FROM or LOAD keyword), or None."""
     expanded = expand_escapes(text)
-    if expanded is None or any(word in expanded.upper() for word in _REACHING):
+    if expanded is None:
+        return None
+    upper = expanded.upper()
+    if any(not _inside_a_name(upper, m.start()) for m in _REACHING_WORD.finditer(upper)):
         return None
     found = _PROLOGUE_THEN_FORM.match(expanded)
     if found is None:

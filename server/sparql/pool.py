@@ -214,7 +214,15 @@ class QueryPool:
             process = self._context.Process(
                 target=_serve, args=(self.spec, theirs), name="election-kg-query", daemon=True
             )
-            process.start()
+            try:
+                process.start()
+            except Exception:
+                log.exception("a query process could not be started; retrying in %g s", pause)
+                ours.close()
+                theirs.close()
+                time.sleep(pause)
+                pause = min(pause * 2, RESTART_PAUSE[1])
+                continue
             theirs.close()
             worker = _Worker(process, ours)
             with self._lock:

@@ -25,9 +25,10 @@ from tests.support.waiting import wait_for, wait_until_a_query_runs
 JSON = {"Accept": "application/sparql-results+json"}
 MIX = [
     p.read_text(encoding="utf-8")
-    for p in sorted((ROOT / "scripts" / "bench_queries").glob("*.rq"))
+    for p in sorted((ROOT / "scripts" / "bench" / "queries").glob("*.rq"))
     if "SELECT" in p.read_text()
 ]
+assert MIX, "the benchmark's query mix is missing"
 MEDIUM = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d <http://www.w3.org/2000/01/rdf-schema#label> ?f }"  # some 50 ms of work
 PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # a few seconds: the square of the triple count
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

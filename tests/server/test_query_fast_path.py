@@ -65,6 +65,15 @@ def test_form_after_the_prologue(query, form):
         'SELECT * WHERE { ?s ?p "just the word SERVICE in a string" }',  # look-alikes take the parse too: sound, not clever
         "SELECT * WHERE { ?s ?p ?o } # from a comment",
         "SELECT ?x WHERE { ?x <http://www.w3.org/ns/prov#wasDerivedFrom> ?y }",
+        "SELECT ?x WHERE { ?x ?p ?o .SERVICE <http://evil.example/> { ?s ?p ?o } }",
+        "SELECT*FROM<http://evil.example/g>{?s ?p ?o}",
+        "SELECT (1 AS ?x)FROM <http://evil.example/g> {}",
+        "SELECT ?x WHERE { ?x ?p ?o }LOAD",
+        "SELECT ?x WHERE { ?x ex:a.SERVICE ?o }",  # after a dot: sent to the parse, never guessed
+        "SELECT ?x WHERE { ?x ?p 1SERVICE <http://evil.example/> {} }",  # a number, then the keyword
+        "SELECT ?x WHERE { ?x ?p trueSERVICE <http://evil.example/> {} }",
+        "SELECT ?x WHERE { ?x ?p ?o .SERVICE:a {} }",  # the keyword, then an empty-prefix name
+        "SELECT ?x WHERE { ?x ex:p?SERVICE <http://evil.example/> {} }",
     ],
 )
 def test_anything_that_may_reach_outside_takes_the_parse(query):
@@ -84,6 +93,22 @@ def test_anything_that_may_reach_outside_takes_the_parse(query):
 )
 def test_what_the_scan_does_not_recognise_takes_the_parse(query):
     assert fast_shape(query) is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?x WHERE { ?x prov:wasDerivedFrom ?y }",
+        "PREFIX ek: <http://e/> SELECT ?download WHERE { ?x ek:download ?download }",
+        "PREFIX ex: <http://e/> ASK { ?x ex:fromage ?place }",
+        "SELECT ?wasDerivedFrom WHERE { ?x ?p ?wasDerivedFrom }",
+    ],
+)
+def test_the_letters_inside_a_name_are_not_the_keyword(query):
+    """Provenance queries name prov:wasDerivedFrom: they must not all pay rdflib's parse."""
+    shape = fast_shape(query)
+    assert shape is not None
+    assert shape == parsed_shape(query, BASE)
 
 
 def test_updates_are_still_refused_through_read_query():
@@ -155,6 +180,11 @@ TOKENS = [
     "L",
     "ex:p",
     "a",
+    "?was",  # glued to the keywords above, these make names that hold their letters
+    "ex:was",
+    "true",
+    "$",
+    "?",
 ]
 GAP = st.sampled_from([" ", "\n", "\t", "  # a comment\n", "#\n", " # SERVICE in a comment\n"])
 DECLARATIONS = st.lists(
