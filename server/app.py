@@ -15,7 +15,7 @@ from election_kg.server.http import (
     security_headers,
 )
 from election_kg.server.settings import Settings
-from election_kg.server.sparql import endpoint, engine
+from election_kg.server.sparql import endpoint, engine, fast_path
 from election_kg.server.store import release
 from election_kg.server.views import (
     dataset,
@@ -64,4 +64,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(
         reconcile.blueprint
     )  # /reconcile: the Reconciliation Service API (OpenRefine)
+    fast_path.init_app(app)  # last: it wraps the finished app's WSGI callable
     return app

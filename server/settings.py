@@ -31,6 +31,11 @@ class Settings:
     query_timeout: float = _setting(
         10.0, "Seconds a SPARQL query may run before its worker process is killed (answer: 503)."
     )
+    sparql_fast_path: bool = _setting(
+        True,
+        "Answer plain /sparql queries ahead of Flask's routing and hooks (same checks, same "
+        "headers; everything else goes through Flask). Off: every request goes through Flask.",
+    )
     query_workers: int = _setting(
         2, "Query processes per HTTP worker (each runs one query at a time, under the deadline)."
     )

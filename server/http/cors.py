@@ -21,9 +21,16 @@ EXPOSED_HEADERS = (
 _TOKEN_LIST = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$")
 
 
+# What every answer but a preflight carries (the SPARQL fast path sets these same headers).
+ANSWER_HEADERS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", EXPOSED_HEADERS),
+)
+
+
 def _cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    for name, value in ANSWER_HEADERS:
+        response.headers[name] = value
     if request.method == "OPTIONS":
         asked = request.headers.get("Access-Control-Request-Headers", "").strip()
         response.headers["Access-Control-Allow-Methods"] = METHODS

@@ -46,14 +46,23 @@ CSP = content_security_policy()
 CSP_FRAMEABLE = content_security_policy(frameable=True)
 
 
+# Every response's headers; frameable paths drop X-Frame-Options and allow any frame ancestor.
+DEFAULTS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+)
+FRAMEABLE_DEFAULTS = (
+    ("Content-Security-Policy", CSP_FRAMEABLE),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+)
+
+
 def _secure(response: Response) -> Response:
-    frameable = request.path in FRAMEABLE
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP_FRAMEABLE if frameable else CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    if not frameable:
-        headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in FRAMEABLE_DEFAULTS if request.path in FRAMEABLE else DEFAULTS:
+        response.headers.setdefault(name, value)
     return response
 
 

@@ -79,7 +79,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
 
-def _endpoint() -> Endpoint:
+def get_endpoint() -> Endpoint:
     return current_app.extensions["election_kg.sparql"]
 
 
@@ -99,7 +99,19 @@ def sparql() -> Response:
     raise AssertionError(f"unhandled operation {operation!r}")
 
 
-def _answer(query: protocol.Query, release: Release, settings: Settings) -> Response:
+@dataclass(frozen=True)
+class Planned:
+    """A query that passed every check, with the dataset and the format it will be answered in."""
+
+    text: str
+    dataset: engine.Dataset
+    media_type: str
+
+
+def plan(
+    query: protocol.Query, accept: str | None, release: Release, settings: Settings, known: Endpoint
+) -> Planned:
+    """Every check before a query runs (size, nesting, guard, dataset, format); raises the refusal."""
     if len(query.text) > settings.max_query_length:
         raise errors.too_large(
             f"the query is {len(query.text)} characters long; the limit is {settings.max_query_length}"
@@ -111,46 +123,54 @@ def _answer(query: protocol.Query, release: Release, settings: Settings) -> Resp
         )
     shape = query_guard.read_query(query.text, release.base)
     query_guard.check_services(shape, settings.service_allowlist)
-    dataset = _dataset(query, shape, _endpoint().graphs)
+    dataset = _dataset(query, shape, known.graphs)
     offers, canonical = (
         (GRAPH_OFFERS, GRAPH_TYPES) if shape.returns_graph else (RESULT_OFFERS, RESULT_TYPES)
     )
     try:
-        media_type = canonical[
-            negotiation.select(request.headers.get("Accept"), query.format, offers)
-        ]
+        media_type = canonical[negotiation.select(accept, query.format, offers)]
     except (negotiation.NotAcceptable, negotiation.UnknownFormat):
         query_guard.parsed_shape(
             query.text, release.base
         )  # a query that does not parse is told so first (400)
         raise
+    return Planned(query.text, dataset, media_type)
+
+
+def answer_headers(answer: Answer, hit: bool) -> list[tuple[str, str]]:
+    """The endpoint's own headers on an answer (the app's hooks add CORS, security and caching)."""
+    headers = [("X-Cache", "hit" if hit else "miss")]
+    if answer.cut_at is not None:
+        headers += [
+            ("X-SPARQL-MaxRows", str(answer.cut_at)),
+            (
+                "X-Result-Truncated",
+                f"the results were cut at {answer.cut_at} rows (the server's max_result_rows); "
+                "page through them with ORDER BY, LIMIT and OFFSET, or download the dumps",
+            ),
+        ]
+    return headers
+
+
+def _answer(query: protocol.Query, release: Release, settings: Settings) -> Response:
+    planned = plan(query, request.headers.get("Accept"), release, settings, get_endpoint())
     client = budget.current_client()
     budget.check(client)
-    answer, hit = _run(query.text, dataset, media_type, release, settings, client)
-    response = Response(answer.body, mimetype=media_type)
-    response.headers["X-Cache"] = "hit" if hit else "miss"
-    if answer.cut_at is not None:
-        response.headers["X-SPARQL-MaxRows"] = str(answer.cut_at)
-        response.headers["X-Result-Truncated"] = (
-            f"the results were cut at {answer.cut_at} rows (the server's max_result_rows); "
-            "page through them with ORDER BY, LIMIT and OFFSET, or download the dumps"
-        )
+    answer, hit = run(planned, release, settings, client)
+    response = Response(answer.body, mimetype=planned.media_type)
+    response.headers.extend(answer_headers(answer, hit))
     response.vary.add("Accept")
     return response
 
 
-def _run(
-    text: str,
-    dataset: engine.Dataset,
-    media_type: str,
-    release: Release,
-    settings: Settings,
-    client: str,
-) -> tuple[Answer, bool]:
+def run(planned: Planned, release: Release, settings: Settings, client: str) -> tuple[Answer, bool]:
     """Run the query and charge its time to the client: the query process's time, the whole deadline
     for a query stopped there, nothing for a cached answer."""
+    text = planned.text
     try:
-        answer, hit = engine.get_engine().execute(text, dataset, media_type, base_iri=release.base)
+        answer, hit = engine.get_engine().execute(
+            text, planned.dataset, planned.media_type, base_iri=release.base
+        )
     except errors.ApiError as exc:
         if exc.status == 503:
             budget.charge(client, settings.query_timeout)
@@ -185,7 +205,7 @@ def _describe(fmt: str | None) -> Response:
     else:
         rdf_format = rdf_document.format_for(chosen)
         response = Response(
-            _endpoint().description().serialize(rdf_format), mimetype=rdf_format.media_type
+            get_endpoint().description().serialize(rdf_format), mimetype=rdf_format.media_type
         )
     response.vary.add("Accept")
     return response

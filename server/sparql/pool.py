@@ -80,6 +80,7 @@ RESTART_PAUSE = (
 )  # first and longest wait before starting a worker again after one failed to start
 
 log = logging.getLogger(__name__)
+_STARTING = threading.Lock()
 
 
 def run_job(store: ox.Store, job: Job) -> Answer:
@@ -143,7 +144,10 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
-        self.conn.close()
+        try:
+            self.conn.close()
+        except OSError:  # already closed: nothing left to release
+            pass
 
     def exit_code(self) -> int | None:
         """How the worker ended (negative: the signal), once it has: reaped within a second."""
@@ -215,7 +219,10 @@ class QueryPool:
                 target=_serve, args=(self.spec, theirs), name="election-kg-query", daemon=True
             )
             try:
-                process.start()
+                with (
+                    _STARTING
+                ):  # one start at a time: multiprocessing's start-up is not thread-safe
+                    process.start()
             except Exception:
                 log.exception("a query process could not be started; retrying in %g s", pause)
                 ours.close()
