@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from election_kg.common import iris, offline
+from election_kg.common.cli_options import root_option
 from election_kg.pipeline.assemble import ROOT, BuildSettings
 from election_kg.pipeline.build import build, stderr_progress
 from election_kg.pipeline.errors import BuildError
@@ -26,13 +27,7 @@ def main() -> None:
     show_default=True,
     help="Base IRI of the published resources.",
 )
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=ROOT,
-    show_default=True,
-    help="Project folder holding ontology/, shapes/ and data/.",
-)
+@root_option()
 @click.option(
     "--strict",
     is_flag=True,

@@ -14,14 +14,16 @@ Usage: python -m election_kg.bench.pages [--dist data/dist] [--seconds 3] [--rou
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import subprocess
 import tempfile
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from election_kg.bench import CHECKOUT as ROOT
-from election_kg.bench.serve import BIN, Server, run_wrk, start, stop
+from election_kg.bench.serve import BIN, Server, count_quads, run_wrk, start, stop
 
 DEFAULT_PAGES = (
     "/",
@@ -46,6 +48,27 @@ def _present(base: str, pages: list[str]) -> list[str]:
         except OSError:
             continue
     return found
+
+
+KINDS = ("/page/election/", "/page/country/", "/page/party/", "/page/person/", "/data/election/")
+
+
+def _sampled(base: str, have: list[str]) -> list[str]:
+    """One page of each kind the defaults did not find, from the build's own sitemap (a synthetic
+    corpus has other names than the real articles): the middle entry of each kind."""
+    with urllib.request.urlopen(base + "/sitemap.xml", timeout=60) as answer:
+        listed = [
+            urllib.parse.urlsplit(loc).path
+            for loc in re.findall(r"<loc>([^<]+)</loc>", answer.read().decode("utf-8"))
+        ]
+    picks = []
+    for kind in KINDS:
+        if any(page.startswith(kind) for page in have):
+            continue
+        of_kind = [p for p in listed if p.startswith(kind)]
+        if of_kind:
+            picks.append(of_kind[len(of_kind) // 2])
+    return picks
 
 
 def _get_script(folder: Path) -> Path:
@@ -96,6 +119,7 @@ def main() -> None:
                 start(server, "ASK { ?s ?p ?o }")
                 server.endpoint = ""
             pages = _present(servers[0].url, args.pages.split(","))
+            pages += _sampled(servers[0].url, pages)
             for (
                 page
             ) in pages:  # every worker's first request renders the page: not what is measured
@@ -115,6 +139,7 @@ def main() -> None:
         finally:
             for server in servers:
                 stop(server)
+    print(f"data: {args.dist} ({count_quads(args.dist):,} quads)")
     print(
         f"pages at concurrency {args.connections}, {args.rounds} round(s) of {args.seconds:g} s "
         "(median over rounds): requests/s, p50 ms, p99 ms"

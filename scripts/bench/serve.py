@@ -185,6 +185,12 @@ def servers_for(dist: Path, work: Path, wanted: set[str]) -> list[Server]:
             [str(BIN / "election-kg"), "serve", "--port", "{port}", "--dist", str(dist)],
             env={"ELECTION_KG_QUERY_BUDGET": "0"},
         ),
+        # The same server with every request through Flask: what the fast path saves.
+        Server(
+            "election-kg via Flask",
+            [str(BIN / "election-kg"), "serve", "--port", "{port}", "--dist", str(dist)],
+            env={"ELECTION_KG_QUERY_BUDGET": "0", "ELECTION_KG_SPARQL_FAST_PATH": "0"},
+        ),
         Server(
             "oxigraph serve-read-only",
             [

@@ -14,17 +14,11 @@ from typing import NoReturn
 import click
 
 from election_kg.common import credentials as store_credentials
+from election_kg.common.cli_options import root_option
 from election_kg.linking import candidates as reconcile
 from election_kg.linking import graph_store, remote, wikidata_export
-from election_kg.pipeline.assemble import ROOT
 
-_ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=ROOT,
-    show_default=True,
-    help="Project folder; the build is read from its data/dist/.",
-)
+_ROOT = root_option("Project folder; the build is read from its data/dist/.")
 
 
 def _dist(root: Path) -> Path:

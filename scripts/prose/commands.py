@@ -8,18 +8,13 @@ from pathlib import Path
 
 import click
 
+from election_kg.common.cli_options import root_option
 from election_kg.pipeline.errors import BuildError
 from election_kg.prose.accept import accept
 from election_kg.prose.propose import propose
 from election_kg.prose.review import read_review, write_review
 
-_ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project folder holding ontology/, shapes/ and data/.",
-)
+_ROOT = root_option()
 
 
 @click.command("propose")

@@ -14,7 +14,8 @@ import click
 from rdflib import RDF, Dataset, Graph, URIRef
 
 from election_kg.common import formats, iris
-from election_kg.pipeline.assemble import ROOT, BuildSettings, assemble
+from election_kg.common.cli_options import root_option
+from election_kg.pipeline.assemble import BuildSettings, assemble
 from election_kg.pipeline.errors import BuildError
 from election_kg.validation import report
 from election_kg.validation.shacl import Outcome, check, load_ontology, load_shapes
@@ -95,13 +96,7 @@ def write_reports(outcome: Outcome, folder: Path, base: str = iris.CANONICAL_BAS
 
 @click.command("validate")
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=ROOT,
-    show_default=True,
-    help="Project folder holding ontology/, shapes/ and data/.",
-)
+@root_option()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
