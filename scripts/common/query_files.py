@@ -29,9 +29,13 @@ def load(folder: Path, name: str, base: str = CANONICAL_BASE) -> str:
 
 
 def with_values(query: str, variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
-    """Fill the placeholder `VALUES ?variable { UNDEF }` with `terms`, written as SPARQL terms."""
+    """Fill every placeholder `VALUES ?variable { UNDEF }` with `terms`, written as SPARQL terms.
+
+    A query may repeat the placeholder in each branch of a UNION: engines (Oxigraph among them)
+    join a VALUES block with a whole UNION group by evaluating the group unbound first, which on
+    a large store is a scan of everything; inside each branch, the values bind the patterns."""
     pattern = re.compile(r"VALUES\s+\?" + re.escape(variable) + r"\s*\{\s*UNDEF\s*\}")
     if not pattern.search(query):
         raise ValueError(f"the query has no placeholder `VALUES ?{variable} {{ UNDEF }}`")
     body = " ".join(str(term) for term in terms)  # none: no solutions, never a scan of everything
-    return pattern.sub(lambda _: f"VALUES ?{variable} {{ {body} }}", query, count=1)
+    return pattern.sub(lambda _: f"VALUES ?{variable} {{ {body} }}", query)
