@@ -74,10 +74,8 @@ CRASH_SIGNALS = frozenset(
 QUEUE_WAIT_FACTOR, MIN_QUEUE_WAIT = 3.0, 30.0
 RETRY_BUSY = 5  # seconds a client told the server is busy waits before asking again (Retry-After)
 READY_WITHIN = 600.0  # seconds a new worker may take to open the store (a large one, on disk)
-RESTART_PAUSE = (
-    0.5,
-    30.0,
-)  # first and longest wait before starting a worker again after one failed to start
+# The first and the longest wait before starting a worker again after one failed to start.
+RESTART_PAUSE = (0.5, 30.0)
 
 log = logging.getLogger(__name__)
 _STARTING = threading.Lock()
