@@ -110,7 +110,7 @@ class SparqlFastPath:
             return self.inner(environ, start_response)  # nothing ran: Flask refuses it, its way
         try:
             answer, hit = endpoint.run(planned, release, settings, client)
-        except errors.ApiError as exc:
+        except Exception as exc:  # a documented failure, or a bug: Flask's handlers answer both
             return self._failure(exc, environ, start_response)
         content_type = get_content_type(planned.media_type, "utf-8")
         tag = caching.etag_for(
@@ -132,9 +132,10 @@ class SparqlFastPath:
         return [answer.body]
 
     def _failure(
-        self, exc: errors.ApiError, environ: dict[str, Any], start_response: StartResponse
+        self, exc: Exception, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        """The answer Flask gives for this error (its handlers, then its after-request hooks)."""
+        """The answer Flask gives for this error (its handlers, then its after-request hooks): a
+        documented status for an ApiError, a logged 500 without details for anything else."""
         with self.app.request_context(environ):
             response = self.app.make_response(self.app.handle_user_exception(exc))
             response = self.app.process_response(response)

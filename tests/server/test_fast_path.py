@@ -110,3 +110,21 @@ def test_the_cut_and_the_deadline_really_happened(both):
     assert cut.headers["X-SPARQL-MaxRows"] == "3"
     stopped = fast.client.post("/sparql", data={"query": RUNAWAY + " "}, headers={"Accept": JSON})
     assert stopped.status_code == 503 and b"more than 2 s" in stopped.data
+
+
+def test_a_bug_after_the_query_ran_is_the_same_logged_500_on_both_paths(both, monkeypatch):
+    from election_kg.server.sparql import endpoint
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("/secret/path in a message that must not reach the client")
+
+    monkeypatch.setattr(endpoint, "run", broken)
+    both[0].views.clear()
+    mine, theirs = (
+        s.client.post("/sparql", data={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": JSON})
+        for s in both
+    )
+    assert mine.status_code == theirs.status_code == 500
+    assert mine.data == theirs.data and b"/secret/path" not in mine.data
+    assert _headers(mine) == _headers(theirs)
+    assert both[0].views == []  # the fast path met the bug, and answered as Flask does
