@@ -94,22 +94,25 @@ _PREFIX_NAME = f"(?:[{_BASE_CHARS}](?:[{_NAME_CHARS}.]*+(?<!\\.))?)?:"
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*+>"
 _GAP = r"(?:[ \t\r\n]|#[^\r\n]*+)*+"  # whitespace and comments; possessive, so the scan is linear
 _REACHING_WORD = re.compile("|".join(_REACHING))
-_IN_NAME = re.compile(
-    f"[{_NAME_CHARS}:]"
-)  # not the dot: a name may hold one, a pattern ends with one
+# Runs of name characters and colons (not the dot: a name may hold one, but a pattern ends with one).
+_NAME_RUN = re.compile(f"[{_NAME_CHARS}:]++")
 
 
-def _inside_a_name(text: str, start: int) -> bool:
-    """Whether the keyword letters at `start` end a variable or a prefixed name's local part
-    (`?wasFrom`, `prov:wasDerivedFrom`): the token before them is not empty and is a variable
-    (after `?` or `$`) or holds a colon. SPARQL's names are greedy, so such letters are never the
-    keyword. Anything else counts (numbers, `true`, IRIs, strings, comments, a keyword right
-    after `?` or a colon-less run): the scan stays sound by sending look-alikes to the parse."""
-    begin = start
-    while begin > 0 and _IN_NAME.match(text, begin - 1):
-        begin -= 1
-    token = text[begin:start]
-    return bool(token) and (":" in token or (begin > 0 and text[begin - 1] in "?$"))
+def _reaches_outside(upper: str) -> bool:
+    """Whether some SERVICE, FROM or LOAD letters may be the keyword. Letters that end a variable or
+    a prefixed name's local part (`?wasFrom`, `prov:wasDerivedFrom`) are not: the run of name
+    characters before them is not empty and is a variable (after `?` or `$`) or holds a colon, and
+    SPARQL's names are greedy. Anything else counts (after a number, `true`, inside IRIs, strings or
+    comments, right after `?`): the scan stays sound by sending look-alikes to the parse. One pass
+    over the runs, each run's keywords found by one scan: linear in the text."""
+    for run in _NAME_RUN.finditer(upper):
+        token = run.group()
+        colon = token.find(":")
+        variable = run.start() > 0 and upper[run.start() - 1] in "?$"
+        for word in _REACHING_WORD.finditer(token):
+            if word.start() == 0 or not (variable or 0 <= colon < word.start()):
+                return True
+    return False
 
 
 _PROLOGUE_THEN_FORM = re.compile(
@@ -130,8 +133,7 @@ def fast_shape(text: str) -> QueryShape | None:
     expanded = expand_escapes(text)
     if expanded is None:
         return None
-    upper = expanded.upper()
-    if any(not _inside_a_name(upper, m.start()) for m in _REACHING_WORD.finditer(upper)):
+    if _reaches_outside(expanded.upper()):
         return None
     found = _PROLOGUE_THEN_FORM.match(expanded)
     if found is None:

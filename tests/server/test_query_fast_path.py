@@ -127,6 +127,8 @@ def test_scan_time_is_linear_on_hostile_text():
         " " * 20_000 + "X",
         "#" * 20_000,
         "PREFIX " + "a" * 19_990 + "..:",
+        "ex:" + "From" * 5_000,  # one long name full of the letters: each found once
+        "?" + "x" * 10_000 + "LOAD" * 2_500,
     ]:
         started = time.perf_counter()
         assert fast_shape(text) is None
