@@ -178,6 +178,13 @@ class _Died(Exception):
         self.exitcode = exitcode
 
 
+def _backed_off(pause: float) -> float:
+    """Wait `pause`, then the next, longer one: a store that cannot be opened must not make a hot
+    loop of restarts."""
+    time.sleep(pause)
+    return min(pause * 2, RESTART_PAUSE[1])
+
+
 class QueryPool:
     """The query processes of one HTTP worker process, started at once in the background."""
 
@@ -217,16 +224,14 @@ class QueryPool:
                 target=_serve, args=(self.spec, theirs), name="election-kg-query", daemon=True
             )
             try:
-                with (
-                    _STARTING
-                ):  # one start at a time: multiprocessing's start-up is not thread-safe
+                # One start at a time: multiprocessing's start-up is not thread-safe.
+                with _STARTING:
                     process.start()
             except Exception:
                 log.exception("a query process could not be started; retrying in %g s", pause)
                 ours.close()
                 theirs.close()
-                time.sleep(pause)
-                pause = min(pause * 2, RESTART_PAUSE[1])
+                pause = _backed_off(pause)
                 continue
             theirs.close()
             worker = _Worker(process, ours)
@@ -249,8 +254,7 @@ class QueryPool:
             log.error(
                 "a query process failed to start (exit code %s); retrying in %g s", code, pause
             )
-            time.sleep(pause)  # a store that cannot be opened must not make a hot loop of restarts
-            pause = min(pause * 2, RESTART_PAUSE[1])
+            pause = _backed_off(pause)
 
     def _retire(self, worker: _Worker) -> None:
         """Kill a worker that timed out or died, and start its replacement."""
