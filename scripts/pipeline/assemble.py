@@ -1,7 +1,7 @@
 """Read every source with its curated facts and links into one dataset: the graph before any check.
 
 `assemble` is the part of the pipeline the validator and the benchmarks share with the build; the
-build (`build.py`) adds the SHACL gate and publishes the dumps.
+build (`build.py`, `article_work.py`) adds the SHACL gate and publishes the dumps.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def duplicate_election(path: Path, article: Article, first: Path) -> SourceError
 
 def assemble(settings: BuildSettings) -> BuiltGraph:
     """Read every source with its curated facts and links into one dataset (canonical base);
-    the first malformed article raises SourceError (the build quarantines instead: build.py)."""
+    the first malformed article raises SourceError (the build quarantines instead: quarantine.py)."""
     ontology = Graph().parse(settings.ontology, format="turtle")
     paths = source_paths(settings)
     dataset = Dataset()

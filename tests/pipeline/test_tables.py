@@ -123,7 +123,7 @@ def test_elections_keep_qualifiers_in_their_own_columns(built):
 def test_each_csv_is_the_answer_of_its_published_query(built):
     store = ox.Store()
     store.load(path=str(built.dist / "election-kg.nt"), format=ox.RdfFormat.N_TRIPLES)
-    for name in tables.TABLES:
+    for name in tables.names():
         query = (built.dist / f"{name}.rq").read_text(encoding="utf-8")
         answer = store.query(query).serialize(format=ox.QueryResultsFormat.CSV)
         assert answer == (built.dist / f"{name}.csv").read_bytes()
