@@ -102,6 +102,11 @@ class Settings:
         2048,
         "How many pages and resource documents each HTTP worker keeps once made (per release; 0 turns it off).",
     )
+    sitemap_size: int = _setting(
+        50_000,
+        "URLs per sitemap file (the Sitemaps protocol allows 50,000); a release with more pages "
+        "is listed by /sitemap.xml as a sitemap index of /sitemap-1.xml, /sitemap-2.xml, ...",
+    )
     service_allowlist: tuple[str, ...] = _setting(
         ("https://query.wikidata.org/sparql",), "SPARQL endpoints a query may call with SERVICE."
     )

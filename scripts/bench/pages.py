@@ -58,8 +58,7 @@ SAMPLE = """SELECT ?election ?country ?party ?result WHERE {
 
 def _sampled(base: str, have: list[str], offset: int = 5000) -> list[str]:
     """An election, its country, a party and its result, from the build itself, when the defaults
-    found no election page (a synthetic corpus has other names than the real articles). A query,
-    not the sitemap: it scans the whole store, which takes minutes on a million triples."""
+    found no election page (a synthetic corpus has other names than the real articles)."""
     if any(page.startswith("/page/election/") for page in have):
         return []
     row: dict[str, dict[str, str]] = {}

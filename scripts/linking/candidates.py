@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import ORG
 
-from election_kg.common import iris, query_files
+from election_kg.common import iris, query_files, release_files
 from election_kg.common.vocab import EK
 from election_kg.linking import QUERIES, remote
 from election_kg.linking.match_score import Ours, Theirs, score
@@ -109,7 +109,7 @@ class Candidate:
 
 def read_entities(dist: Path) -> list[Entity]:
     """The entities of the built dump in `dist`, each with its kind, names, country and accepted links."""
-    base = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))["base"]
+    base = json.loads((dist / release_files.MANIFEST).read_text(encoding="utf-8"))["base"]
     store = ox.Store()
     store.load(path=str(dist / "election-kg.nq"), format=ox.RdfFormat.N_QUADS)
     kind_of = {iris.rebase(cls, base): kind for kind in KINDS for cls in kind.ours}

@@ -14,6 +14,7 @@ from typing import NoReturn
 import click
 
 from election_kg.common import credentials as store_credentials
+from election_kg.common import release_files
 from election_kg.common.cli_options import root_option
 from election_kg.linking import candidates as reconcile
 from election_kg.linking import graph_store, remote, wikidata_export
@@ -24,7 +25,7 @@ _ROOT = root_option("Project folder; the build is read from its data/dist/.")
 def _dist(root: Path) -> Path:
     """The build folder under `root`; exits 1 with what to run when there is no build."""
     dist = root / "data" / "dist"
-    if not (dist / "manifest.json").exists() or not (dist / "election-kg.nq").exists():
+    if not (dist / release_files.MANIFEST).exists() or not (dist / "election-kg.nq").exists():
         click.echo(f"error: no build in {dist}; run `election-kg build` first", err=True)
         sys.exit(1)
     return dist

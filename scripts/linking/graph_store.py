@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from election_kg.common import formats
+from election_kg.common import formats, release_files
 from election_kg.common.credentials import Credentials
 from election_kg.linking import remote
 
@@ -41,7 +41,7 @@ class Pushed:
 def graphs(dist: Path) -> dict[str, list[ox.Triple]]:
     """The triples of each named graph of the build, the ontology's included, checked against the manifest."""
     try:
-        manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((dist / release_files.MANIFEST).read_text(encoding="utf-8"))
         entry = next(f for f in manifest["files"] if f["file"] == DUMP)
     except (OSError, ValueError, KeyError, StopIteration) as exc:
         raise DumpError(

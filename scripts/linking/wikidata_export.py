@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from election_kg.common import query_files
+from election_kg.common import query_files, release_files
 from election_kg.linking import QUERIES
 
 WD = "http://www.wikidata.org/entity/"
@@ -63,7 +63,7 @@ class Export:
 
 def quickstatements(dist: Path) -> Export:
     """The QuickStatements of the build in `dist`, with a comment for each fact left out."""
-    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((dist / release_files.MANIFEST).read_text(encoding="utf-8"))
     store = ox.Store()
     store.load(path=str(dist / "election-kg.nq"), format=ox.RdfFormat.N_QUADS)
     base = manifest["base"]

@@ -27,7 +27,7 @@ from typing import Any, TextIO
 
 from rdflib import Dataset, Graph, URIRef
 
-from election_kg.common import iris, offline
+from election_kg.common import iris, offline, release_files
 from election_kg.common.vocabgen import NAMESPACE
 from election_kg.pipeline import dumps, last_build
 from election_kg.pipeline.article import read_article
@@ -250,8 +250,9 @@ def _published_files(
     """The files published beside the dumps: the ontology, the moved IRIs, and with the gate on,
     the shapes and the validation report (the quarantines included), under the published base."""
     extra = {"ontology.ttl": settings.ontology.read_text(encoding="utf-8")}
-    if (moved := settings.root / "data" / "redirects.tsv").exists():  # moved IRIs: the 301s
-        extra["redirects.tsv"] = moved.read_text(encoding="utf-8")
+    moved = settings.root / "data" / release_files.REDIRECTS  # moved IRIs: the 301s
+    if moved.exists():
+        extra[release_files.REDIRECTS] = moved.read_text(encoding="utf-8")
     if settings.validate:
         for q in quarantine.values():
             findings.update(q.findings)

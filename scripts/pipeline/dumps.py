@@ -20,8 +20,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from election_kg.common import formats, prefixes
-from election_kg.pipeline import jsonld, tables
+from election_kg.common import formats, prefixes, release_files
+from election_kg.pipeline import jsonld, statistics, tables
 
 STEM = "election-kg"
 
@@ -71,8 +71,8 @@ def ntriples_of(nquads_lines: list[str]) -> list[str]:
 def write_dumps(
     nquads: str, folder: Path, base: str, vocab: str, extra: dict[str, str]
 ) -> dict[str, Any]:
-    """Write every dump, the tidy tables (`tables`) and `extra` text files, each with its .gz;
-    return the manifest.
+    """Write every dump, the tidy tables (`tables`), the dataset's figures (`statistics`) and
+    `extra` text files, each with its .gz; return the manifest.
 
     `nquads` is rdflib's N-Quads of every named graph (each article's, written by its worker,
     and the links'); the N-Triples of the union are the same lines without their graph, sorted.
@@ -101,9 +101,12 @@ def write_dumps(
     }
     texts = {f"{STEM}.{fmt.extension}": writers[fmt]() for fmt in formats.DUMP_FORMATS}
     texts["context.jsonld"] = jsonld.dumps({"@context": document["@context"]})
+    union = ox.Store()  # what the tables and the statistics are the answers of queries over
+    union.bulk_load(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     texts.update(
-        tables.write(nt, base)
+        tables.write(union, base)
     )  # results.csv, elections.csv, their queries, datapackage.json
+    texts.update(statistics.write(union, base))  # statistics.json, resources.txt
     texts.update(extra)
 
     files = []
@@ -146,7 +149,9 @@ def write_dumps(
         "graphs": dict(sorted(graphs.items())),
         "files": files,
     }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (folder / release_files.MANIFEST).write_text(
+        json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+    )
     return manifest
 
 
@@ -157,7 +162,9 @@ def publish(staging: Path, dist: Path, keep: int = 2) -> Path:
     one. A real folder left at `dist` by hand is replaced.
     """
     builds = staging.parent
-    version = json.loads((staging / "manifest.json").read_text(encoding="utf-8"))["dataVersion"]
+    version = json.loads((staging / release_files.MANIFEST).read_text(encoding="utf-8"))[
+        "dataVersion"
+    ]
     final = builds / version
     if final.exists():
         shutil.rmtree(staging)

@@ -7,6 +7,7 @@ import json
 import os
 from typing import Any
 
+from election_kg.common import release_files
 from election_kg.pipeline.assemble import BuildSettings
 
 RECORD = "last-build.json"
@@ -17,7 +18,7 @@ def unchanged(settings: BuildSettings, key: str) -> tuple[dict[str, Any], list[s
     inputs (articles, curated files, links, ontology, shapes, code, options) and is still there."""
     try:
         last = json.loads((settings.cache / RECORD).read_text(encoding="utf-8"))
-        manifest = json.loads((settings.dist / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((settings.dist / release_files.MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if last.get("key") != key or last.get("dataVersion") != manifest.get("dataVersion"):

@@ -106,11 +106,9 @@ def package(store: ox.Store, base: str, csvs: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def write(ntriples: str, base: str) -> dict[str, str]:
-    """Every file of the tables for the release (N-Triples of the union graph) made for `base`:
+def write(store: ox.Store, base: str) -> dict[str, str]:
+    """Every file of the tables for the release (`store`: its union graph) made for `base`:
     the CSVs, their data package, and the queries that make them (rebased to `base`)."""
-    store = ox.Store()
-    store.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     csvs = {name: csv(store, name, base) for name in names()}
     files = {f"{name}.csv": text for name, text in csvs.items()}
     files.update({f"{name}.rq": query(name, base) for name in names()})

@@ -31,7 +31,7 @@ CACHED_PREFIXES = (
     "/shapes",
     "/validation",
     "/download",
-    "/sitemap.xml",
+    "/sitemap",  # /sitemap.xml and its numbered files
     "/robots.txt",
 )
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "date"})

@@ -7,18 +7,17 @@ Description vocabularies. Release data never changes while served, so this runs 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, VOID
 
-from election_kg.common import formats, iris
+from election_kg.common import formats, release_files
 from election_kg.common.prefixes import PREFIXES
-from election_kg.common.vocab import EK
 from election_kg.server.render.rdf_document import new_graph
-from election_kg.server.store.release import Release
+from election_kg.server.store.release import Release, ReleaseError
 
 SPDX = Namespace(PREFIXES["spdx"])
 SD = Namespace(PREFIXES["sd"])
@@ -38,7 +37,6 @@ TARGETS = {  # datasets we link to: key -> (title, URI space, homepage)
         "https://partyfacts.herokuapp.com/",
     ),
 }
-REIFICATION = {str(RDF.subject), str(RDF.predicate), str(RDF.object)}
 
 
 def dataset_iri(base: str) -> URIRef:
@@ -99,108 +97,46 @@ class Facts:
         return URIRef(f"{self.base}download/{name}")
 
 
-def _rows(store: ox.Store, query: str, graphs: list[str]) -> list[ox.QuerySolution]:
-    return list(
-        store.query(query, default_graph=[ox.NamedNode(g) for g in graphs], named_graphs=[])
-    )
-
-
-def _count(store: ox.Store, query: str, graphs: list[str]) -> int:
-    return int(_rows(store, query, graphs)[0]["n"].value)
-
-
 def _namespace(iri: str) -> str:
     cut = max(iri.rfind("#"), iri.rfind("/"))
     return iri[: cut + 1]
 
 
+def statistics(release: Release) -> dict[str, Any]:
+    """The release's whole-dataset figures, computed by its build (`statistics.json`): counting
+    over every triple is minutes on a corpus, never the work of a request."""
+    path = release.file(release_files.STATISTICS)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReleaseError(
+            f"{path}: cannot read the dataset's statistics ({exc}); rebuild"
+        ) from exc
+
+
 def gather(release: Release, service_allowlist: tuple[str, ...] = ()) -> Facts:
-    """Everything the description says, from the manifest and the store's data graphs."""
-    store, graphs = release.store, list(release.manifest["graphs"])
-    base = release.base
-
-    def term(iri: URIRef) -> str:
-        return iris.rebase(str(iri), base)
-
-    sources = [
-        (r["s"].value, r["title"].value, r["url"].value)
-        for r in _rows(
-            store,
-            f"""
-        SELECT ?s ?title ?url WHERE {{ ?s a <{term(EK.SourceDocument)}> ; <https://schema.org/url> ?url .
-                                      OPTIONAL {{ ?s <http://purl.org/dc/terms/title> ?t }} BIND(COALESCE(?t, STR(?url)) AS ?title) }}
-        ORDER BY ?url""",
-            graphs,
-        )
+    """Everything the description says, from the manifest and the build's statistics."""
+    figures = statistics(release)
+    linksets = [
+        Linkset(key, link["property"], link["triples"], link["evidence"])
+        for key, (_, space, _) in TARGETS.items()
+        for link in figures["links"]
+        if link["namespace"] == space
     ]
-    classes = {
-        r["c"].value: int(r["n"].value)
-        for r in _rows(
-            store,
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c",
-            graphs,
-        )
-    }
-    predicates = [
-        r["p"].value
-        for r in _rows(store, "SELECT DISTINCT ?p WHERE { ?s ?p ?o } ORDER BY ?p", graphs)
-    ]
-    examples = [
-        (r["e"].value, r["label"].value)
-        for r in _rows(
-            store,
-            f"""
-        SELECT ?e ?label WHERE {{
-          {{ SELECT ?e WHERE {{ ?e a <{term(EK.LegislativeElection)}> ; <http://xmlns.com/foaf/0.1/isPrimaryTopicOf> ?page .
-                              ?src <https://schema.org/url> ?page }} }}
-          UNION {{ SELECT ?e WHERE {{ ?e a <{term(EK.PoliticalParty)}> }} ORDER BY ?e LIMIT 2 }}
-          ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label }} ORDER BY ?e""",
-            graphs,
-        )
-    ]
-    linksets = []
-    for key, (_, space, _) in TARGETS.items():
-        for r in _rows(
-            store,
-            f"""
-            SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o
-              FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{space}")) }} }} GROUP BY ?p ORDER BY ?p""",
-            graphs,
-        ):
-            if r["p"].value in REIFICATION:
-                continue
-            evidence = [
-                e["d"].value
-                for e in _rows(
-                    store,
-                    f"""
-                SELECT DISTINCT ?d WHERE {{ ?st <{RDF.predicate}> <{r["p"].value}> ; <{RDF.object}> ?o ; <{PROV.wasDerivedFrom}> ?d
-                  FILTER(STRSTARTS(STR(?o), "{space}")) }} ORDER BY ?d""",
-                    graphs,
-                )
-            ]
-            linksets.append(Linkset(key, r["p"].value, int(r["n"].value), evidence))
+    classes = dict(figures["classes"])
     return Facts(
-        base=base,
+        base=release.base,
         version=release.version,
         triples=release.manifest["triples"],
         graphs=dict(release.manifest["graphs"]),
-        sources=sources,
-        distinct_subjects=_count(
-            store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }", graphs
-        ),
-        distinct_objects=_count(
-            store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }", graphs
-        ),
-        entities=_count(
-            store,
-            f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{base}id/")) }}',
-            graphs,
-        ),
-        properties=len(predicates),
+        sources=[(s["source"], s["title"], s["url"]) for s in figures["sources"]],
+        distinct_subjects=figures["distinctSubjects"],
+        distinct_objects=figures["distinctObjects"],
+        entities=figures["entities"],
+        properties=len(figures["properties"]),
         classes=classes,
-        vocabularies=sorted({_namespace(iri) for iri in [*predicates, *classes]}),
-        examples=examples,
+        vocabularies=sorted({_namespace(iri) for iri in [*figures["properties"], *classes]}),
+        examples=[(e["resource"], e["label"]) for e in figures["examples"]],
         dumps=[entry for entry in release.manifest["files"] if "format" in entry],
         linksets=linksets,
         service_allowlist=service_allowlist,

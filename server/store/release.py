@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from flask import Flask, current_app
 
+from election_kg.common import release_files
 from election_kg.common.credentials import CredentialsError
 from election_kg.server.settings import Settings
 from election_kg.server.store import remote as remote_store
@@ -60,9 +61,9 @@ class Release:
 
     @functools.cached_property
     def redirects(self) -> dict[str, str]:
-        """Moved IRIs, old path -> new path under `id/` (REDIRECTS, published by the build): each
+        """Moved IRIs, old path -> new path under `id/` (release_files.REDIRECTS, published by the build): each
         IRI a release once published keeps resolving, with a 301 to where it lives now."""
-        path = self.folder / REDIRECTS
+        path = self.folder / release_files.REDIRECTS
         if not path.exists():
             return {}
         moved = {}
@@ -73,8 +74,6 @@ class Release:
         return moved
 
 
-REDIRECTS = "redirects.tsv"
-
 VERIFIED = (
     "ELECTION_KG_VERIFIED_RELEASE"  # set by `serve` once it has checked every file of a release
 )
@@ -83,7 +82,7 @@ VERIFIED = (
 def load_release(folder: Path, settings: Settings | None = None) -> Release:
     """Load and check a build folder; raise ReleaseError with what is wrong and what to run."""
     folder = folder.resolve()
-    manifest_path = folder / "manifest.json"
+    manifest_path = folder / release_files.MANIFEST
     if not manifest_path.exists():
         raise ReleaseError(
             f"no build at {folder} (missing manifest.json); run `election-kg build` first"

@@ -16,8 +16,9 @@ import threading
 from typing import Any
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, abort, current_app, request
 
+from election_kg.common import release_files
 from election_kg.server.http import addresses
 from election_kg.server.render import schema_org, void
 from election_kg.server.store import stored_queries
@@ -26,6 +27,7 @@ from election_kg.server.views import downloads
 
 blueprint = Blueprint("findable", __name__)
 
+SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITE_PAGES = ("", "dataset", "download", "sparql", "ontology", "validation")
 """The site's own pages (paths under the root), listed in the sitemap before the resources."""
 
@@ -60,31 +62,61 @@ def robots() -> Response:
 
 
 def page_urls(release: Release, root: str) -> list[str]:
-    """Every page of the release, absolute on `root`."""
+    """Every page of the release, absolute on `root`: the site's, then one per resource, as the
+    build listed them (`resources.txt`; listing them from the store is a scan of every triple)."""
     urls = [root + path for path in SITE_PAGES]
-    for row in stored_queries.select(release, "pages"):
-        path = addresses.resource_path(release.base, row["resource"].value)
-        if path is not None:
-            urls.append(root.rstrip("/") + addresses.page_url(path))
+    with release.file(release_files.RESOURCES).open(encoding="utf-8") as listed:
+        for line in listed:
+            path = addresses.resource_path(release.base, line.rstrip("\n"))
+            if path is not None:
+                urls.append(root.rstrip("/") + addresses.page_url(path))
     return urls
+
+
+def _urlset(urls: list[str]) -> str:
+    entries = "".join(f"  <url><loc>{escape(url)}</loc></url>\n" for url in urls)
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAPS}">\n{entries}</urlset>\n'
+    )
+
+
+def _sitemaps(release: Release) -> list[str]:
+    """The release's sitemap files, each at most `sitemap_size` URLs long; one file needs no index."""
+    size = max(1, current_app.config["SETTINGS"].sitemap_size)
+    urls = page_urls(release, request.url_root)
+    if len(urls) <= size:
+        return [_urlset(urls)]
+    return [_urlset(urls[start : start + size]) for start in range(0, len(urls), size)]
+
+
+def _sitemap_index(count: int) -> str:
+    entries = "".join(
+        f"  <sitemap><loc>{escape(request.url_root)}sitemap-{n}.xml</loc></sitemap>\n"
+        for n in range(1, count + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<sitemapindex xmlns="{SITEMAPS}">\n{entries}</sitemapindex>\n'
+    )
 
 
 @blueprint.get("/sitemap.xml")
 def sitemap() -> Response:
+    """The sitemap, or past `sitemap_size` pages the index of the numbered sitemaps."""
     release = get_release()
+    files = _cached("sitemap", release, lambda: _sitemaps(release))
+    text = files[0] if len(files) == 1 else _sitemap_index(len(files))
+    return Response(text, mimetype="application/xml")
 
-    def make() -> str:
-        entries = "".join(
-            f"  <url><loc>{escape(url)}</loc></url>\n"
-            for url in page_urls(release, request.url_root)
-        )
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            f"{entries}</urlset>\n"
-        )
 
-    return Response(_cached("sitemap", release, make), mimetype="application/xml")
+@blueprint.get("/sitemap-<int:number>.xml")
+def numbered_sitemap(number: int) -> Response:
+    """One of the numbered sitemaps an index lists (1-based)."""
+    release = get_release()
+    files = _cached("sitemap", release, lambda: _sitemaps(release))
+    if len(files) == 1 or not 1 <= number <= len(files):
+        abort(404)
+    return Response(files[number - 1], mimetype="application/xml")
 
 
 def dataset_jsonld() -> str:

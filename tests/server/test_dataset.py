@@ -101,6 +101,24 @@ def test_counts_match_the_manifest_and_the_dump(void, manifest, dataset: Dataset
         assert subsets[URIRef(graph)] == Literal(size)
 
 
+def test_whole_dataset_figures_match_the_dump(void, dataset: Dataset):
+    """The build computes these figures once (statistics.json); they must say what the dump says."""
+    quads = set(dataset.quads((None, None, None, None)))
+    triples = {(s, p, o) for s, p, o, _ in quads}
+    assert void.value(DATASET, VOID.distinctObjects) == Literal(len({o for _, _, o in triples}))
+    entities = {s for s, _, _ in triples if str(s).startswith(BASE + "id/")}
+    assert void.value(DATASET, VOID.entities) == Literal(len(entities))
+    instances: dict[URIRef, set] = {}
+    for s, _, o in (t for t in triples if t[1] == RDF.type):
+        instances.setdefault(o, set()).add(s)
+    partitions = {
+        void.value(part, VOID["class"]): int(void.value(part, VOID.entities))
+        for part in void.objects(DATASET, VOID.classPartition)
+    }
+    assert partitions == {cls: len(members) for cls, members in instances.items()}
+    assert void.value(DATASET, VOID.properties) == Literal(len({p for _, p, _ in triples}))
+
+
 def test_example_resources_and_vocabularies_are_in_the_data(void, dataset: Dataset):
     examples = set(void.objects(DATASET, VOID.exampleResource))
     assert URIRef(BASE + "id/election/2007-algerian-parliamentary-election") in examples

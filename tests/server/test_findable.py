@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from election_kg.server.serve import base_mismatch
+from tests.support.live import serving
 
 SDO = Namespace("https://schema.org/")
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -46,11 +47,49 @@ def test_sitemap_lists_every_page_of_the_release(url, dataset):
     for page in ("/", "/dataset", "/download", "/sparql", "/ontology", "/validation"):
         assert url + page in locs
     base = "http://127.0.0.1:5000/"
-    subjects = {str(s) for s in dataset.subjects(unique=True) if str(s).startswith(base + "id/")}
-    assert {url + "/page/" + s[len(base + "id/") :] for s in subjects} <= set(locs)
+    subjects = {str(s) for s, _, _, _ in dataset.quads() if str(s).startswith(base + "id/")}
+    assert len(subjects) > 1000  # every graph's subjects, not only the (empty) default graph's
+    pages = {url + "/page/" + s[len(base + "id/") :] for s in subjects}
+    site = {
+        url + "/" + path for path in ("", "dataset", "download", "sparql", "ontology", "validation")
+    }
+    assert set(locs) == pages | site  # every resource the data describes, and nothing else
     assert url + "/page/election/2007-algerian-parliamentary-election" in locs
     for loc in (locs[0], locs[6], locs[len(locs) // 2], locs[-1]):
         assert requests.get(loc, timeout=10).status_code == 200, loc
+
+
+@pytest.fixture(scope="module")
+def small_sitemaps(built):
+    """A server whose sitemaps hold 40 URLs each: the seed's pages need an index."""
+    with serving("embedded", built.dist, env={"ELECTION_KG_SITEMAP_SIZE": "40"}) as server:
+        yield server.url
+
+
+def test_past_the_size_limit_the_sitemap_is_an_index_of_numbered_sitemaps(small_sitemaps, url):
+    index = requests.get(small_sitemaps + "/sitemap.xml", timeout=10)
+    assert index.status_code == 200
+    root = ET.fromstring(index.content)
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    parts = [e.text for e in root.iter(f"{SITEMAP}loc")]
+    assert parts[0] == small_sitemaps + "/sitemap-1.xml" and len(parts) > 1
+    listed: list[str] = []
+    for part in parts:
+        answer = requests.get(part, timeout=10)
+        assert answer.status_code == 200 and answer.headers["ETag"]
+        locs = [e.text for e in ET.fromstring(answer.content).iter(f"{SITEMAP}loc")]
+        assert 0 < len(locs) <= 40
+        listed += locs
+    whole = requests.get(url + "/sitemap.xml", timeout=10).content  # the same release, unsplit
+    expected = [e.text for e in ET.fromstring(whole).iter(f"{SITEMAP}loc")]
+    assert listed == [loc.replace(url, small_sitemaps, 1) for loc in expected]
+    past = small_sitemaps + f"/sitemap-{len(parts) + 1}.xml"
+    assert requests.get(past, timeout=10).status_code == 404
+    assert requests.get(small_sitemaps + "/sitemap-0.xml", timeout=10).status_code == 404
+
+
+def test_one_sitemap_needs_no_numbered_files(url):
+    assert requests.get(url + "/sitemap-1.xml", timeout=10).status_code == 404
 
 
 def _dataset_graph(html: str, page_url: str) -> Graph:
