@@ -102,6 +102,11 @@ class Settings:
         2048,
         "How many pages and resource documents each HTTP worker keeps once made (per release; 0 turns it off).",
     )
+    home_elections: int = _setting(
+        300,
+        "Most elections the home page lists one by one; past it, the home page lists the "
+        "countries (elections, years) and each country's page lists its elections.",
+    )
     sitemap_size: int = _setting(
         50_000,
         "URLs per sitemap file (the Sitemaps protocol allows 50,000); a release with more pages "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from election_kg.server.http import addresses
 from election_kg.server.store import stored_queries
@@ -21,7 +21,9 @@ def layout() -> dict[str, Any]:
 
 @blueprint.get("/")
 def home() -> str:
-    """The elections by country (countries in alphabetical order), newest first within each."""
+    """The elections by country (countries in alphabetical order), newest first within each; past
+    `home_elections`, the countries alone, each with its count and years: a page of a thousand
+    elections is megabytes that nobody reads, and the country pages list them."""
     release = get_release()
     countries: dict[str, dict[str, Any]] = {}
     for row in stored_queries.select(release, "elections"):
@@ -47,9 +49,18 @@ def home() -> str:
                 "results": int(row["results"].value),
             }
         )
+    groups = list(countries.values())
+    total = sum(len(group["elections"]) for group in groups)
+    for group in groups:
+        years = sorted(str(e["when"])[:4] for e in group["elections"] if e["when"])
+        group["years"] = (
+            f"{years[0]}–{years[-1]}" if years and years[0] != years[-1] else "".join(years[:1])
+        )
     return render_template(
         "home.html",
-        countries=list(countries.values()),
+        countries=groups,
+        elections=total,
+        summary=total > current_app.config["SETTINGS"].home_elections,
         triples=release.manifest.get("triples"),
         jsonld=findable.dataset_jsonld(),
     )

@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from tests.support.html import Element, Tree
+from tests.support.live import serving
 
 
 def page(url: str, path: str) -> Element:
@@ -49,6 +50,44 @@ def test_the_home_page_lists_the_elections_grouped_by_country(url):
         "/page/election/2007-algerian-parliamentary-election",
         "/page/election/2018-colombian-presidential-election",
     } <= links
+
+
+@pytest.fixture(scope="module")
+def countries_only(built):
+    """A server whose home page lists at most five elections one by one: the corpus has more."""
+    with serving("embedded", built.dist, env={"ELECTION_KG_HOME_ELECTIONS": "5"}) as server:
+        yield server.url
+
+
+def test_past_the_limit_the_home_page_lists_countries_with_their_counts(countries_only, url):
+    full = page(url, "/").find("h2", id="elections-heading").parent
+    expected, years = {}, {}
+    children = full.children
+    for i, heading in enumerate(children):
+        if heading.tag == "h3":
+            table = next(c for c in children[i + 1 :] if c.tag == "table")
+            rows = list(table.find("tbody").iter("tr"))
+            country = heading.all_text().strip()
+            expected[country] = len(rows)
+            years[country] = sorted(y for r in rows if (y := r.find("td").all_text()[:4]))
+    root = page(countries_only, "/")
+    table = root.find("table", id="countries")
+    rows = [
+        [cell.all_text().strip() for cell in row.children] for row in table.find("tbody").iter("tr")
+    ]
+    assert {row[0]: int(row[1]) for row in rows} == expected
+    for country, _, span in rows:  # the oldest and newest year of the full list
+        first, last = years[country][0], years[country][-1]
+        assert span == (first if first == last else f"{first}–{last}")
+    assert years["Algeria"][0] == "2002" and "2002–" in dict((r[0], r[2]) for r in rows)["Algeria"]
+    links = {a.attrs["href"] for a in table.iter("a")}
+    assert "/page/country/algeria" in links
+    assert not any(
+        link.startswith("/page/election/") for link in links
+    )  # the country pages list them
+    total = sum(expected.values())
+    said = [p.all_text() for p in root.find("h2", id="elections-heading").parent.iter("p")]
+    assert any(f"{total} elections in {len(expected)} countries" in text for text in said)
 
 
 def test_a_country_page_lists_its_elections(url):
