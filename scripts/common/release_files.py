@@ -13,3 +13,6 @@ STATISTICS = "statistics.json"
 RESOURCES = "resources.txt"
 """Every resource IRI of the release (every IRI under {base}id/ the data says something about), one
 per line, sorted: each has a page, and the sitemap lists them."""
+
+REQUIRED = (STATISTICS, RESOURCES)
+"""What the server cannot serve a release without (a build by an older version lacks some)."""

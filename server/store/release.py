@@ -98,6 +98,12 @@ def load_release(folder: Path, settings: Settings | None = None) -> Release:
         raise ReleaseError(
             f"{manifest_path} is not a valid build manifest ({exc}); rebuild with `election-kg build`"
         ) from exc
+    missing = [name for name in release_files.REQUIRED if name not in files]
+    if missing:
+        raise ReleaseError(
+            f"{manifest_path} lists no {', '.join(missing)}: the build is from an older "
+            "election-kg; rebuild with `election-kg build`"
+        )
     verified = (
         os.environ.get(VERIFIED) == f"{folder}:{manifest['dataVersion']}"
     )  # `serve` checked it before starting workers

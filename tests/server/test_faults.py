@@ -368,9 +368,18 @@ def _unparsable_dump_with_a_matching_checksum(folder: Path) -> None:
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
+def _built_by_an_older_version(folder: Path) -> None:
+    """A release from before the build wrote statistics.json: consistent, but not servable."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"] = [e for e in manifest["files"] if e["file"] != "statistics.json"]
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / "statistics.json").unlink()
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
+        (_built_by_an_older_version, "lists no statistics.json: the build is from an older"),
         (
             lambda f: (f / "election-kg.nq").unlink(),
             "election-kg.nq is listed in the manifest but missing",
