@@ -19,9 +19,10 @@ Here:
   successor that fails to start is stopped and the old worker keeps serving;
 - the old worker is told (SIGUSR1) to stop accepting: its copies of the listening socket are
   swapped (dup2) for a socket nobody can reach, so new connections go to the other workers only,
-  and it answers with `Connection: close` so keep-alive clients move between requests; after
-  `close_grace` seconds it gets SIGTERM (granian's graceful stop: in-flight requests finish), and
-  SIGKILL past `drain` seconds. Retiring workers are reaped in the background;
+  and it answers with `Connection: close` so keep-alive clients move between requests; once it
+  holds no client connection (at least `close_grace`, at most `drain` seconds) it gets SIGTERM
+  (granian's graceful stop: in-flight requests finish), and SIGKILL past `drain` seconds more.
+  Retiring workers are reaped in the background;
 - SIGHUPs that arrive during a reload are coalesced into one more reload after it;
 - SIGTERM/SIGINT interrupt a reload and stop every worker (current, starting, retiring) within
   `drain` seconds, then kill what is left.
@@ -128,6 +129,33 @@ def close_when_retiring(app: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+_TCP_TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
+_LISTEN = "0A"  # the kernel's TCP_LISTEN state, as /proc/net/tcp writes it
+
+
+def client_connections(pid: int, port: int) -> int:
+    """How many TCP connections to `port` process `pid` holds open (any state but listening):
+    the sockets among its descriptors that the kernel's TCP tables list on that local port. 0 if
+    the process is gone."""
+    try:
+        held = {os.readlink(f"/proc/{pid}/fd/{name}") for name in os.listdir(f"/proc/{pid}/fd")}
+    except OSError:
+        return 0
+    inodes = {link[len("socket:[") : -1] for link in held if link.startswith("socket:[")}
+    count = 0
+    for table in _TCP_TABLES:
+        try:
+            lines = open(table, encoding="ascii").read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state != _LISTEN and int(local.rsplit(":", 1)[1], 16) == port and inode in inodes:
+                count += 1
+    return count
+
+
 class Supervisor(MPServer):
     def __init__(
         self, *args: Any, drain: float = 15.0, close_grace: float = 1.0, **kwargs: Any
@@ -218,7 +246,18 @@ class Supervisor(MPServer):
                 os.kill(old.inner.pid, signal.SIGUSR1)  # stop accepting, answer Connection: close
             except ProcessLookupError:
                 return
+            # Its keep-alive clients leave after their next answer (Connection: close); one that
+            # is slow to send it (a busy machine can hold a client thread back for seconds) must
+            # not find the connection closed under it, so the graceful stop waits until none is
+            # left, for `drain` seconds at most (a client that stays idle that long is closed).
+            deadline = time.monotonic() + self.drain
             old.join(self.close_grace)
+            while (
+                old.is_alive()
+                and time.monotonic() < deadline
+                and client_connections(old.inner.pid, self.bind_port)
+            ):
+                old.join(0.05)
             old.terminate()  # granian's graceful stop: in-flight requests finish
             old.join(self.drain)
             if old.is_alive():
